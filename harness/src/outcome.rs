@@ -1,0 +1,176 @@
+//! Outcomes: what one case did on one runtime, judged against its expectation.
+
+use std::time::Duration;
+
+use crate::adapter::{End, Execution};
+use crate::case::Case;
+use crate::expect::{self, Divergence, Verdict};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Status {
+    /// The trace matched the blessed trace or an allowed alternative.
+    Pass,
+    /// The run completed but its trace differs.
+    Fail,
+    /// The run did not end within the case's time limit; its process group was killed.
+    Timeout,
+    /// The runtime died (signal), stopped early, or broke the trace protocol.
+    Crash,
+    /// The case could not be run (runtime missing, no expected trace).
+    Error,
+    /// The runtime does not offer a feature the case needs.
+    Unsupported,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Timeout => "TIMEOUT",
+            Status::Crash => "CRASH",
+            Status::Error => "ERROR",
+            Status::Unsupported => "UNSUPPORTED",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: Status,
+    /// The allowed alternative the trace matched, if not the blessed trace.
+    pub alternative: Option<String>,
+    /// The observed canonical trace (what was seen, even when the run crashed).
+    pub trace: Vec<String>,
+    /// Why the status is what it is: the diff for FAIL, the reason otherwise.
+    pub detail: String,
+    pub divergence: Option<Divergence>,
+    pub stderr_head: String,
+    pub duration: Duration,
+}
+
+impl Outcome {
+    pub fn error(detail: impl Into<String>) -> Outcome {
+        Outcome {
+            status: Status::Error,
+            alternative: None,
+            trace: Vec::new(),
+            detail: detail.into(),
+            divergence: None,
+            stderr_head: String::new(),
+            duration: Duration::ZERO,
+        }
+    }
+
+    pub fn unsupported(reason: impl Into<String>) -> Outcome {
+        Outcome {
+            status: Status::Unsupported,
+            ..Outcome::error(reason)
+        }
+    }
+
+    /// The one-line summary used in baselines and lists.
+    pub fn summary(&self) -> String {
+        match (&self.status, &self.divergence) {
+            (Status::Fail, Some(d)) => d.to_string(),
+            _ => self.detail.lines().next().unwrap_or("").to_string(),
+        }
+    }
+}
+
+/// The canonical trace of a run: the events, then one line for how the process ended.
+pub fn observed_trace(exec: &Execution) -> Vec<String> {
+    let mut t = exec.channel.events.clone();
+    match &exec.end {
+        End::Exited(c) => t.push(format!("exit {c}")),
+        End::Signaled(s) => t.push(format!("signal {s}")),
+        End::TimedOut => t.push("timeout".to_string()),
+        End::CouldNotRun(_) => {}
+    }
+    t
+}
+
+/// Judge one execution against the case's expectation (`None`: nothing blessed yet).
+pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outcome {
+    let trace = observed_trace(exec);
+    let mut out = Outcome {
+        status: Status::Crash,
+        alternative: None,
+        trace,
+        detail: String::new(),
+        divergence: None,
+        stderr_head: exec.stderr_head.clone(),
+        duration: exec.duration,
+    };
+    let ch = &exec.channel;
+    let problem = match &exec.end {
+        End::CouldNotRun(e) => Some((Status::Error, format!("could not run: {e}"))),
+        End::TimedOut => Some((
+            Status::Timeout,
+            format!(
+                "did not finish within {} ms; the process group was killed",
+                exec.duration.as_millis()
+            ),
+        )),
+        End::Signaled(s) => Some((Status::Crash, format!("killed by {s}"))),
+        End::Exited(code) => {
+            if !ch.started {
+                Some((
+                    Status::Crash,
+                    format!(
+                        "exited with status {code} before the prelude ran (the runtime rejected the script or failed at start-up)"
+                    ),
+                ))
+            } else if let Some(b) = &ch.broken {
+                Some((Status::Crash, format!("trace channel broken: {b}")))
+            } else if exec.channel_cut {
+                Some((
+                    Status::Crash,
+                    format!(
+                        "the trace exceeded {} bytes and was cut",
+                        crate::process::CHANNEL_BYTES
+                    ),
+                ))
+            } else if ch.truncated_tail {
+                Some((
+                    Status::Crash,
+                    format!("exited with status {code} in the middle of writing a trace record"),
+                ))
+            } else if *code == 0 && ch.ended.is_none() {
+                Some((
+                    Status::Crash,
+                    "exited with status 0 without running its 'exit' listeners (stopped early?)"
+                        .to_string(),
+                ))
+            } else {
+                None
+            }
+        }
+    };
+    if let Some((status, detail)) = problem {
+        out.status = status;
+        out.detail = detail;
+        return out;
+    }
+    let Some(expected) = expected else {
+        out.status = Status::Error;
+        out.detail = format!(
+            "no expected trace ({}.snap is missing); bless it with `cargo xtask conformance --bless` and review it with `cargo insta review`",
+            case.id.rsplit('/').next().unwrap_or(&case.id)
+        );
+        return out;
+    };
+    match expect::check(expected, &case.alternatives, &case.ordering, &out.trace) {
+        Verdict::Match { alternative } => {
+            out.status = Status::Pass;
+            out.alternative = alternative;
+        }
+        Verdict::Mismatch { divergence, diff } => {
+            out.status = Status::Fail;
+            out.detail = diff;
+            out.divergence = Some(divergence);
+        }
+    }
+    out
+}

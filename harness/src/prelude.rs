@@ -1,0 +1,61 @@
+//! Rendering a case into files a runtime can load: the prelude module and the case module.
+//!
+//! The prelude is kept in its own module so that the case's own imports cannot clash with its
+//! names, and the case module starts with one `import`/`require` of it on the same line as the
+//! script's first line, so that line numbers in the runtime's error messages match the script.
+
+use crate::case::{Case, ModuleKind};
+
+const PRELUDE_BODY: &str = include_str!("prelude/prelude.js");
+
+/// Files to write into the case's temp dir, by name, and the one to run.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub files: Vec<(String, String)>,
+    pub main: String,
+}
+
+/// File extensions a runtime loads as ES modules and as CommonJS.
+#[derive(Debug, Clone)]
+pub struct Extensions {
+    pub esm: String,
+    pub cjs: String,
+}
+
+/// The prelude's configuration, as JSON inserted into the prelude text.
+fn config(case: &Case) -> String {
+    let hooks = case.hooks.as_ref().map(|h| {
+        serde_json::json!({ "types": h.types, "showOtherTypes": h.show_other_types })
+    });
+    serde_json::json!({ "hooks": hooks }).to_string()
+}
+
+pub fn render(case: &Case, ext: &Extensions) -> Rendered {
+    let body = PRELUDE_BODY
+        .replace("'use strict';\n", "")
+        .replace("/*CONFIG*/ {}", &config(case));
+    let (prelude_name, main_name, prelude, main) = match case.module {
+        ModuleKind::Esm => {
+            let p = format!("prelude.{}", ext.esm);
+            let m = format!("case.{}", ext.esm);
+            let prelude = format!(
+                "import * as fs from 'node:fs';\nimport * as ah from 'node:async_hooks';\n{body}\nexport {{ trace }};\n"
+            );
+            let main = format!("import {{ trace }} from './{p}'; {}", case.script);
+            (p, m, prelude, main)
+        }
+        ModuleKind::Cjs => {
+            let p = format!("prelude.{}", ext.cjs);
+            let m = format!("case.{}", ext.cjs);
+            let prelude = format!(
+                "'use strict';\nconst fs = require('node:fs');\nconst ah = require('node:async_hooks');\n{body}\nmodule.exports = {{ trace }};\n"
+            );
+            let main = format!("const {{ trace }} = require('./{p}'); {}", case.script);
+            (p, m, prelude, main)
+        }
+    };
+    Rendered {
+        files: vec![(prelude_name, prelude), (main_name.clone(), main)],
+        main: main_name,
+    }
+}

@@ -1,0 +1,211 @@
+//! Running one runtime process: its own process group, a minimal environment, the trace
+//! channel on fd 3, bounded capture of stdout and stderr, and a timeout that kills the whole
+//! group.
+//!
+//! A broken runtime is a result, never a harness failure: whatever the child does (hang, crash,
+//! flood its output, leave grandchildren behind) this returns an [`Ended`] and the bytes seen.
+
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How much of stdout/stderr is kept; the rest is counted and dropped.
+pub const HEAD_BYTES: usize = 16 * 1024;
+/// How much of the trace channel is kept; a trace beyond this is cut and reported.
+pub const CHANNEL_BYTES: usize = 32 * 1024 * 1024;
+/// How long to wait for the output pipes to close once the process group is gone.
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub cwd: PathBuf,
+    /// The complete environment: nothing is inherited.
+    pub env: Vec<(String, String)>,
+    /// Written to the child's stdin, which is then closed.
+    pub stdin: Vec<u8>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    Exited(i32),
+    Signaled { signal: i32, name: String },
+    TimedOut,
+    /// The process could not be started (missing or not executable binary, ...).
+    SpawnFailed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub ended: Ended,
+    pub channel: Vec<u8>,
+    pub channel_cut: bool,
+    pub stdout_head: String,
+    pub stdout_bytes: u64,
+    pub stderr_head: String,
+    pub stderr_bytes: u64,
+    pub duration: Duration,
+}
+
+struct Captured {
+    head: Vec<u8>,
+    total: u64,
+    cut: bool,
+}
+
+fn capture(mut r: impl Read + Send + 'static, keep: usize) -> mpsc::Receiver<Captured> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut head = Vec::new();
+        let mut total = 0u64;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    total += n as u64;
+                    let room = keep.saturating_sub(head.len());
+                    head.extend_from_slice(&buf[..n.min(room)]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        let cut = total > head.len() as u64;
+        let _ = tx.send(Captured { head, total, cut });
+    });
+    rx
+}
+
+fn signal_name(sig: i32) -> String {
+    nix::sys::signal::Signal::try_from(sig)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|_| format!("signal {sig}"))
+}
+
+fn kill_group(pgid: u32) {
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(pgid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+}
+
+/// Run the process to its end (or its timeout) and collect what it wrote.
+pub fn run(spec: &Spec) -> Output {
+    let start = Instant::now();
+    let failed = |msg: String| Output {
+        ended: Ended::SpawnFailed(msg),
+        channel: Vec::new(),
+        channel_cut: false,
+        stdout_head: String::new(),
+        stdout_bytes: 0,
+        stderr_head: String::new(),
+        stderr_bytes: 0,
+        duration: start.elapsed(),
+    };
+    let (chan_r, chan_w) = match std::io::pipe() {
+        Ok(p) => p,
+        Err(e) => return failed(format!("cannot create the trace pipe: {e}")),
+    };
+    let chan_fd = chan_w.as_raw_fd();
+
+    let mut cmd = Command::new(&spec.program);
+    cmd.args(&spec.args)
+        .current_dir(&spec.cwd)
+        .env_clear()
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    // SAFETY: the closure runs in the forked child before exec and only calls dup2/fcntl,
+    // which are async-signal-safe; it touches no memory shared with the parent.
+    unsafe {
+        cmd.pre_exec(move || {
+            if chan_fd == 3 {
+                let flags = libc::fcntl(3, libc::F_GETFD);
+                if flags < 0 || libc::fcntl(3, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            } else if libc::dup2(chan_fd, 3) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            return failed(format!(
+                "cannot start `{}`: {e}",
+                spec.program.display()
+            ))
+        }
+    };
+    // The parent's copy of the write end must go, or the channel never reaches end-of-file.
+    drop(chan_w);
+    drop(cmd);
+    let pgid = child.id();
+
+    let out_rx = capture(child.stdout.take().expect("stdout is piped"), HEAD_BYTES);
+    let err_rx = capture(child.stderr.take().expect("stderr is piped"), HEAD_BYTES);
+    let chan_rx = capture(chan_r, CHANNEL_BYTES);
+    if let Some(mut stdin) = child.stdin.take() {
+        // A runtime that never reads stdin is fine: the key fits in the pipe buffer.
+        let _ = stdin.write_all(&spec.stdin);
+    }
+
+    let (wait_tx, wait_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = wait_tx.send(child.wait());
+    });
+    let ended = match wait_rx.recv_timeout(spec.timeout) {
+        Ok(Ok(status)) => match (status.code(), status.signal()) {
+            (Some(code), _) => Ended::Exited(code),
+            (None, Some(sig)) => Ended::Signaled {
+                signal: sig,
+                name: signal_name(sig),
+            },
+            (None, None) => Ended::Exited(-1),
+        },
+        Ok(Err(e)) => Ended::SpawnFailed(format!("cannot wait for the process: {e}")),
+        Err(_) => {
+            kill_group(pgid);
+            let _ = wait_rx.recv();
+            Ended::TimedOut
+        }
+    };
+    let duration = start.elapsed();
+    // Whatever the leader did, nothing it started may outlive the case.
+    kill_group(pgid);
+
+    let deadline = Instant::now() + DRAIN_GRACE;
+    let take = |rx: mpsc::Receiver<Captured>| {
+        rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or(Captured {
+                head: Vec::new(),
+                total: 0,
+                cut: true,
+            })
+    };
+    let chan = take(chan_rx);
+    let out = take(out_rx);
+    let err = take(err_rx);
+    Output {
+        ended,
+        channel: chan.head,
+        channel_cut: chan.cut,
+        stdout_head: String::from_utf8_lossy(&out.head).into_owned(),
+        stdout_bytes: out.total,
+        stderr_head: String::from_utf8_lossy(&err.head).into_owned(),
+        stderr_bytes: err.total,
+        duration,
+    }
+}

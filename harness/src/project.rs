@@ -1,0 +1,82 @@
+//! Where a checkout keeps its inputs, and loading all of them in one validated pass.
+
+use std::path::{Path, PathBuf};
+
+use crate::case::{self, Case};
+use crate::diag::Diagnostics;
+use crate::features::Features;
+use crate::spec::SpecIndex;
+
+/// The project checkout: `cases/`, `spec/`, `runtimes/`, `reports/`.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+}
+
+impl Project {
+    /// The checkout this harness was built from, unless `AH_PROJECT_ROOT` names another.
+    pub fn locate() -> Project {
+        let root = std::env::var_os("AH_PROJECT_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+        let root = root.canonicalize().unwrap_or(root);
+        Project { root }
+    }
+
+    pub fn cases_dir(&self) -> PathBuf {
+        self.root.join("cases")
+    }
+
+    pub fn features_path(&self) -> PathBuf {
+        self.root.join("cases/features.txt")
+    }
+
+    pub fn spec_dir(&self) -> PathBuf {
+        self.root.join("spec")
+    }
+
+    /// Show paths relative to the checkout, as users see them in their editor.
+    pub fn relative<'a>(&self, p: &'a Path) -> &'a Path {
+        p.strip_prefix(&self.root).unwrap_or(p)
+    }
+}
+
+/// Everything a run needs from the inputs, validated together.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    pub cases: Vec<Case>,
+    pub spec: SpecIndex,
+    pub features: Features,
+}
+
+impl Suite {
+    /// Load the registry, the spec and every case below `cases_dir`; all problems at once.
+    pub fn load(
+        cases_dir: &Path,
+        features_path: &Path,
+        spec_dir: &Path,
+    ) -> Result<Suite, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let features = Features::load(features_path).unwrap_or_else(|d| {
+            diags.extend(d);
+            Features::default()
+        });
+        let spec = SpecIndex::load(spec_dir).unwrap_or_else(|d| {
+            diags.extend(d);
+            SpecIndex::default()
+        });
+        if !diags.is_empty() {
+            return Err(diags.sorted());
+        }
+        let cases = case::load_cases(cases_dir, &features, &spec)?;
+        Ok(Suite {
+            cases,
+            spec,
+            features,
+        })
+    }
+
+    pub fn load_project(p: &Project) -> Result<Suite, Diagnostics> {
+        Self::load(&p.cases_dir(), &p.features_path(), &p.spec_dir())
+    }
+}

@@ -1,0 +1,31 @@
+//! The conformance suite as a libtest binary: `cargo test` runs every case on the default
+//! runtime, and `cargo nextest run --test conformance` shards it. `CONFORMANCE_RUNTIME` (a
+//! comma-separated list) picks other runtimes.
+
+use harness::project::{Project, Suite};
+use harness::runner::{self, RunConfig, DEFAULT_RUNTIME};
+
+fn main() -> std::process::ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
+    let runtimes: Vec<String> = std::env::var("CONFORMANCE_RUNTIME")
+        .unwrap_or_else(|_| DEFAULT_RUNTIME.to_string())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let project = Project::locate();
+    let suite = match Suite::load_project(&project) {
+        Ok(s) => s,
+        Err(d) => {
+            eprintln!("{d}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let cfg = RunConfig {
+        runtimes,
+        bless: false,
+        timeout: None,
+    };
+    let result = runner::run(&project, &suite, &cfg, &args);
+    result.conclusion.exit_code()
+}

@@ -1,0 +1,144 @@
+//! `cargo xtask ...`: the project's front door. It only parses the command line and composes
+//! what the `harness` library offers; all logic lives (and is tested) there.
+//!
+//! Exit codes: 0 everything passed, 1 some case did not pass, 2 invalid input or usage.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use harness::project::{Project, Suite};
+use harness::runner::{self, RunConfig, DEFAULT_RUNTIME};
+use harness::runtimes::Registry;
+
+const USAGE: &str = "\
+usage:
+  cargo xtask conformance [--runtime NAME]... [--bless] [--timeout-ms N] [FILTER] [LIBTEST OPTIONS]
+      Run the cases on each runtime (default: node@26). FILTER and options such as --list,
+      --exact, --skip, --test-threads, --format are those of `cargo test`.
+      --bless writes the observed trace of every case that does not match as a pending
+      snapshot (*.snap.new) for `cargo insta review`.
+  cargo xtask runtimes install [NAME]...
+      Install pinned runtimes (all in runtimes/lock.toml when none is named).
+  cargo xtask runtimes list
+      Show the runtimes this checkout knows.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("conformance") => conformance(&args[1..]),
+        Some("runtimes") => runtimes(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&format!("unknown command `{other}`")),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn conformance(args: &[String]) -> ExitCode {
+    let mut cfg = RunConfig {
+        runtimes: Vec::new(),
+        bless: false,
+        timeout: None,
+    };
+    let mut rest = vec!["conformance".to_string()];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--runtime" | "-r" => match it.next() {
+                Some(v) => cfg.runtimes.push(v.clone()),
+                None => return usage_error("--runtime needs a name"),
+            },
+            "--bless" => cfg.bless = true,
+            "--timeout-ms" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
+                Some(ms) if ms > 0 => cfg.timeout = Some(Duration::from_millis(ms)),
+                _ => return usage_error("--timeout-ms needs a positive number"),
+            },
+            _ => {
+                if let Some(v) = a.strip_prefix("--runtime=") {
+                    cfg.runtimes.push(v.to_string());
+                } else {
+                    rest.push(a.clone());
+                }
+            }
+        }
+    }
+    if cfg.runtimes.is_empty() {
+        eprintln!("conformance: no --runtime given; using the default runtime {DEFAULT_RUNTIME}");
+        cfg.runtimes.push(DEFAULT_RUNTIME.to_string());
+    }
+    let targs = match libtest_args(&rest) {
+        Ok(a) => a,
+        Err(e) => return usage_error(&e),
+    };
+    let project = Project::locate();
+    let suite = match Suite::load_project(&project) {
+        Ok(s) => s,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runner::run(&project, &suite, &cfg, &targs);
+    if result.conclusion.has_failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// libtest-mimic parses with clap, which reports bad options itself and exits with status 2,
+/// the same code we use for usage errors.
+fn libtest_args(rest: &[String]) -> Result<libtest_mimic::Arguments, String> {
+    Ok(libtest_mimic::Arguments::from_iter(rest.iter().cloned()))
+}
+
+fn runtimes(args: &[String]) -> ExitCode {
+    let project = Project::locate();
+    let reg = match Registry::load(&project.root) {
+        Ok(r) => r,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::from(2);
+        }
+    };
+    match args.first().map(String::as_str) {
+        Some("list") => {
+            for n in reg.known_names() {
+                match reg.resolve(&n) {
+                    Ok(r) => println!("{n:12} adapter {:8} from {}", r.adapter_name, r.source),
+                    Err(e) => println!("{n:12} unavailable: {e}"),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Some("install") => {
+            let names: Vec<String> = if args.len() > 1 {
+                args[1..].to_vec()
+            } else {
+                reg.lock.iter().map(|e| e.name.clone()).collect()
+            };
+            let mut failed = false;
+            for n in names {
+                match reg.prepare(&n) {
+                    Ok(a) => println!("{n}: ready, version {} ({})", a.facts.version, a.facts.source),
+                    Err(e) => {
+                        eprintln!("{n}: {e}");
+                        failed = true;
+                    }
+                }
+            }
+            if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => usage_error("`runtimes` takes `install [NAME]...` or `list`"),
+    }
+}
