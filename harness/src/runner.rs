@@ -31,6 +31,20 @@ pub struct RunConfig {
     pub bless: bool,
     /// Overrides every case's time limit (the fault tests use a short one).
     pub timeout: Option<Duration>,
+    /// Run each case this many times (at least once); a case whose trace is not the same in
+    /// every run fails as flaky, with the two differing traces.
+    pub repeat: u32,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            runtimes: vec![DEFAULT_RUNTIME.to_string()],
+            bless: false,
+            timeout: None,
+            repeat: 1,
+        }
+    }
 }
 
 /// One trial's result.
@@ -48,94 +62,163 @@ pub struct RunResult {
     pub records: Vec<Record>,
 }
 
-/// Run the suite's cases on every configured runtime as libtest trials.
-pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) -> RunResult {
-    let registry = Registry::load(&project.root);
-    let records: Arc<Mutex<Vec<Record>>> = Arc::default();
-    let mut runtimes = Vec::new();
-    let mut trials = Vec::new();
-    for name in &cfg.runtimes {
-        // A runtime that cannot be prepared turns every trial of it into an ERROR; the run
-        // goes on with the other runtimes.
-        let prepared: Result<Arc<dyn Adapter>, String> = match &registry {
-            Ok(reg) => reg
-                .prepare(name)
-                .map(|a| Arc::new(a) as Arc<dyn Adapter>),
-            Err(d) => Err(d.to_string()),
-        };
-        match &prepared {
-            Ok(a) => {
-                let f = a.facts();
-                eprintln!(
-                    "runtime {}: version {}, adapter {}, from {}",
-                    f.name, f.version, f.adapter, f.source
-                );
+/// One case on one runtime, ready to run.
+struct Job {
+    project: Project,
+    runtime: String,
+    adapter: Result<Arc<dyn Adapter>, String>,
+    case: Case,
+    /// Set when the runtime cannot offer a feature the case needs.
+    unsupported: Option<String>,
+    bless: bool,
+    repeat: u32,
+    timeout: Duration,
+}
+
+impl Job {
+    /// Run and judge; the message explains any status but PASS (and says what blessing did).
+    fn run(&self) -> (Outcome, String) {
+        let outcome = match (&self.adapter, &self.unsupported) {
+            (_, Some(reason)) => Outcome::unsupported(reason.clone()),
+            (Err(e), None) => {
+                Outcome::error(format!("runtime {} cannot be used: {e}", self.runtime))
             }
-            Err(e) => eprintln!("runtime {name}: cannot be used: {e}"),
+            (Ok(a), None) => run_repeated(a.as_ref(), &self.case, self.timeout, self.repeat),
+        };
+        let shown = self.project.relative(&self.case.path);
+        let mut message = describe(&self.runtime, &self.case, shown, &outcome);
+        if self.bless && outcome.status != Status::Pass {
+            message.push_str(&bless_note(&self.project, &self.case, &outcome));
         }
-        runtimes.push((
-            name.clone(),
-            prepared.as_ref().map(|a| a.facts().clone()).map_err(Clone::clone),
-        ));
-        for case in &suite.cases {
-            trials.push(make_trial(project, name, &prepared, case, cfg, &records));
-        }
+        (outcome, message)
     }
-    let conclusion = libtest_mimic::run(args, trials);
-    let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(|p| p.into_inner()));
-    records.sort_by(|a, b| (&a.runtime, &a.case_id).cmp(&(&b.runtime, &b.case_id)));
-    RunResult {
-        conclusion,
-        runtimes,
-        records,
+
+    fn record(&self, outcome: Outcome) -> Record {
+        Record {
+            runtime: self.runtime.clone(),
+            case_id: self.case.id.clone(),
+            outcome,
+        }
     }
 }
 
-fn make_trial(
+/// Resolve and prepare every runtime (installing pinned ones), then make one job per case ×
+/// runtime. A runtime that cannot be prepared turns its jobs into ERRORs; the others go on.
+fn plan(
     project: &Project,
-    runtime: &str,
-    adapter: &Result<Arc<dyn Adapter>, String>,
-    case: &Case,
+    suite: &Suite,
     cfg: &RunConfig,
-    records: &Arc<Mutex<Vec<Record>>>,
-) -> Trial {
-    let unsupported = adapter.as_ref().ok().and_then(|a| a.supports(case).err());
-    let ignored = unsupported.is_some();
-    let adapter = adapter.clone();
-    let case = case.clone();
-    let runtime_name = runtime.to_string();
-    let records = Arc::clone(records);
-    let bless = cfg.bless;
-    let timeout = cfg.timeout.or(case.timeout).unwrap_or(DEFAULT_TIMEOUT);
-    let shown_path = project.relative(&case.path).to_path_buf();
-    let project = project.clone();
-    Trial::test(case.id.clone(), move || {
-        let outcome = match (&adapter, unsupported) {
-            (_, Some(reason)) => Outcome::unsupported(reason),
-            (Err(e), None) => Outcome::error(format!("runtime {runtime_name} cannot be used: {e}")),
-            (Ok(a), None) => run_case(a.as_ref(), &case, timeout),
+    announce: bool,
+) -> (Vec<(String, Result<RuntimeFacts, String>)>, Vec<Job>) {
+    let registry = Registry::load(&project.root);
+    let mut runtimes = Vec::new();
+    let mut jobs = Vec::new();
+    for name in &cfg.runtimes {
+        let prepared: Result<Arc<dyn Adapter>, String> = match &registry {
+            Ok(reg) => reg.prepare(name).map(|a| Arc::new(a) as Arc<dyn Adapter>),
+            Err(d) => Err(d.to_string()),
         };
-        let mut message = describe(&runtime_name, &case, &shown_path, &outcome);
-        if bless {
-            message.push_str(&bless_note(&project, &case, &outcome));
+        if announce {
+            match &prepared {
+                Ok(a) => {
+                    let f = a.facts();
+                    eprintln!(
+                        "runtime {}: version {}, adapter {}, from {}",
+                        f.name, f.version, f.adapter, f.source
+                    );
+                }
+                Err(e) => eprintln!("runtime {name}: cannot be used: {e}"),
+            }
         }
-        let passed = outcome.status == Status::Pass || outcome.status == Status::Unsupported;
-        records
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Record {
-                runtime: runtime_name.clone(),
-                case_id: case.id.clone(),
-                outcome,
+        runtimes.push((
+            name.clone(),
+            prepared
+                .as_ref()
+                .map(|a| a.facts().clone())
+                .map_err(Clone::clone),
+        ));
+        for case in &suite.cases {
+            jobs.push(Job {
+                project: project.clone(),
+                runtime: name.clone(),
+                unsupported: prepared.as_ref().ok().and_then(|a| a.supports(case).err()),
+                adapter: prepared.clone(),
+                case: case.clone(),
+                bless: cfg.bless,
+                repeat: cfg.repeat.max(1),
+                timeout: cfg.timeout.or(case.timeout).unwrap_or(DEFAULT_TIMEOUT),
             });
-        if passed {
-            Ok(())
-        } else {
-            Err(Failed::from(message))
         }
-    })
-    .with_kind(runtime)
-    .with_ignored_flag(ignored)
+    }
+    (runtimes, jobs)
+}
+
+fn sorted(mut records: Vec<Record>) -> Vec<Record> {
+    records.sort_by(|a, b| (&a.runtime, &a.case_id).cmp(&(&b.runtime, &b.case_id)));
+    records
+}
+
+/// Run the suite's cases on every configured runtime as libtest trials.
+pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) -> RunResult {
+    let (runtimes, jobs) = plan(project, suite, cfg, true);
+    let records: Arc<Mutex<Vec<Record>>> = Arc::default();
+    let trials = jobs
+        .into_iter()
+        .map(|job| {
+            let records = Arc::clone(&records);
+            let name = job.case.id.clone();
+            let kind = job.runtime.clone();
+            let ignored = job.unsupported.is_some();
+            Trial::test(name, move || {
+                let (outcome, message) = job.run();
+                let passed = matches!(outcome.status, Status::Pass | Status::Unsupported);
+                records
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(job.record(outcome));
+                if passed {
+                    Ok(())
+                } else {
+                    Err(Failed::from(message))
+                }
+            })
+            .with_kind(kind)
+            .with_ignored_flag(ignored)
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(args, trials);
+    let records = std::mem::take(&mut *records.lock().unwrap_or_else(|p| p.into_inner()));
+    RunResult {
+        conclusion,
+        runtimes,
+        records: sorted(records),
+    }
+}
+
+/// Run every job without printing anything, on as many threads as the machine has cores.
+/// For tools and tests that want the outcomes, not libtest's output.
+pub fn run_quiet(
+    project: &Project,
+    suite: &Suite,
+    cfg: &RunConfig,
+) -> (Vec<(String, Result<RuntimeFacts, String>)>, Vec<Record>) {
+    let (runtimes, jobs) = plan(project, suite, cfg, false);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let records = Mutex::new(Vec::with_capacity(jobs.len()));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let (outcome, _) = job.run();
+                let rec = job.record(outcome);
+                records.lock().unwrap_or_else(|p| p.into_inner()).push(rec);
+            });
+        }
+    });
+    let records = records.into_inner().unwrap_or_else(|p| p.into_inner());
+    (runtimes, sorted(records))
 }
 
 /// Execute one case and judge it; with `bless`, leave a pending snapshot when it differs.
@@ -146,6 +229,34 @@ pub fn run_case(adapter: &dyn Adapter, case: &Case, timeout: Duration) -> Outcom
     };
     let exec = adapter.execute(case, timeout);
     outcome::judge(case, expected.as_deref(), &exec)
+}
+
+/// Run a case `repeat` times; the first outcome stands unless a later run's trace differs,
+/// which makes the case flaky: a bug in the case (or the runtime), reported as FAIL.
+pub fn run_repeated(adapter: &dyn Adapter, case: &Case, timeout: Duration, repeat: u32) -> Outcome {
+    let first = run_case(adapter, case, timeout);
+    for i in 2..=repeat {
+        let again = run_case(adapter, case, timeout);
+        if again.trace != first.trace {
+            let div = crate::expect::first_divergence(&first.trace, &again.trace);
+            let detail = match &div {
+                Some(d) => format!(
+                    "flaky: run {i} of {repeat} gave a different trace than run 1\n{}",
+                    crate::expect::render_diff(&first.trace, &again.trace, d)
+                        .replace("--- expected", "--- run 1")
+                        .replace("+++ observed", &format!("+++ run {i}"))
+                ),
+                None => format!("flaky: run {i} of {repeat} differed from run 1"),
+            };
+            return Outcome {
+                status: Status::Fail,
+                detail,
+                divergence: div,
+                ..again
+            };
+        }
+    }
+    first
 }
 
 /// Write the observed trace as a pending snapshot for `cargo insta review`.

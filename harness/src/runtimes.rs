@@ -183,8 +183,7 @@ impl Registry {
             };
         };
         let dir = self.install_dir(e);
-        let stamp = dir.join(".installed");
-        if std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == e.integrity) && r.binary.is_file() {
+        if Self::is_installed(&dir, e) && r.binary.is_file() {
             return Ok(());
         }
         eprintln!(
@@ -195,6 +194,12 @@ impl Registry {
             self.cache_dir().display()
         );
         self.install(e, &dir, &r.adapter)
+    }
+
+    /// A complete install carries a stamp with the integrity it was verified against; the
+    /// stamp is written last, inside the temp dir, before the rename that publishes it.
+    fn is_installed(dir: &Path, e: &LockEntry) -> bool {
+        std::fs::read_to_string(dir.join(".installed")).is_ok_and(|s| s.trim() == e.integrity)
     }
 
     fn install(&self, e: &LockEntry, dir: &Path, adapter: &AdapterFile) -> Result<(), String> {
@@ -260,13 +265,19 @@ impl Registry {
         }
         std::fs::write(unpacked.join(".installed"), format!("{}\n", e.integrity))
             .map_err(|err| err.to_string())?;
-        if dir.exists() {
+        if dir.exists() && !Self::is_installed(dir, e) {
             std::fs::remove_dir_all(dir)
                 .map_err(|err| format!("cannot replace {}: {err}", dir.display()))?;
         }
-        std::fs::rename(&unpacked, dir)
-            .map_err(|err| format!("cannot move the install into {}: {err}", dir.display()))?;
-        Ok(())
+        match std::fs::rename(&unpacked, dir) {
+            Ok(()) => Ok(()),
+            // Another process finished the same install first: theirs is as good as ours.
+            Err(_) if Self::is_installed(dir, e) => Ok(()),
+            Err(err) => Err(format!(
+                "cannot move the install into {}: {err}",
+                dir.display()
+            )),
+        }
     }
 
     /// Resolve, install if needed, and detect the version: a ready adapter.

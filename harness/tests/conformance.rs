@@ -23,8 +23,7 @@ fn main() -> std::process::ExitCode {
     };
     let cfg = RunConfig {
         runtimes,
-        bless: false,
-        timeout: None,
+        ..RunConfig::default()
     };
     let result = runner::run(&project, &suite, &cfg, &args);
     result.conclusion.exit_code()

@@ -12,11 +12,12 @@ use harness::runtimes::Registry;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask conformance [--runtime NAME]... [--bless] [--timeout-ms N] [FILTER] [LIBTEST OPTIONS]
+  cargo xtask conformance [--runtime NAME]... [--bless] [--repeat N] [--timeout-ms N] [FILTER] [LIBTEST OPTIONS]
       Run the cases on each runtime (default: node@26). FILTER and options such as --list,
       --exact, --skip, --test-threads, --format are those of `cargo test`.
       --bless writes the observed trace of every case that does not match as a pending
-      snapshot (*.snap.new) for `cargo insta review`.
+      snapshot (*.snap.new) for `cargo insta review`. --repeat N runs every case N times and
+      fails the cases whose trace is not the same every time (flaky).
   cargo xtask runtimes install [NAME]...
       Install pinned runtimes (all in runtimes/lock.toml when none is named).
   cargo xtask runtimes list
@@ -43,8 +44,7 @@ fn usage_error(msg: &str) -> ExitCode {
 fn conformance(args: &[String]) -> ExitCode {
     let mut cfg = RunConfig {
         runtimes: Vec::new(),
-        bless: false,
-        timeout: None,
+        ..RunConfig::default()
     };
     let mut rest = vec!["conformance".to_string()];
     let mut it = args.iter();
@@ -55,6 +55,10 @@ fn conformance(args: &[String]) -> ExitCode {
                 None => return usage_error("--runtime needs a name"),
             },
             "--bless" => cfg.bless = true,
+            "--repeat" => match it.next().and_then(|v| v.parse::<u32>().ok()) {
+                Some(n) if n > 0 => cfg.repeat = n,
+                _ => return usage_error("--repeat needs a positive number"),
+            },
             "--timeout-ms" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
                 Some(ms) if ms > 0 => cfg.timeout = Some(Duration::from_millis(ms)),
                 _ => return usage_error("--timeout-ms needs a positive number"),

@@ -1,0 +1,137 @@
+//! End-to-end fault tests on a real runtime (the pinned Node 26): a hang, a SIGSEGV, a runtime
+//! that stops early, a script the runtime rejects, forged trace records and a grandchild left
+//! behind. Each must get its true outcome while the rest of the run goes on.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use harness::outcome::Status;
+use harness::project::{Project, Suite};
+use harness::runner::{self, RunConfig};
+
+fn fixtures() -> (Project, Suite) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let suite = Suite::load(
+        &dir.join("cases"),
+        &dir.join("features.txt"),
+        &dir.join("spec"),
+    )
+    .unwrap_or_else(|d| panic!("fixtures must load:\n{d}"));
+    (Project::locate(), suite)
+}
+
+/// Processes whose command line contains `needle` (read from /proc).
+fn processes_with(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.contains(needle) {
+                found.push(format!("{}: {cmd}", e.file_name().to_string_lossy()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_fault_gets_its_true_outcome_and_the_run_goes_on() {
+    let (project, suite) = fixtures();
+    let cfg = RunConfig {
+        runtimes: vec!["node@26".into()],
+        ..RunConfig::default()
+    };
+    let (_, records) = runner::run_quiet(&project, &suite, &cfg);
+    let by_case: BTreeMap<&str, _> = records
+        .iter()
+        .map(|r| (r.case_id.as_str(), &r.outcome))
+        .collect();
+    assert_eq!(by_case.len(), suite.cases.len(), "every case ran");
+    let status = |id: &str| by_case[id].status;
+
+    assert_eq!(status("faults/hang"), Status::Timeout, "{:?}", by_case["faults/hang"]);
+    assert_eq!(by_case["faults/hang"].trace, vec!["looping:", "timeout"]);
+
+    let segv = by_case["faults/segv"];
+    assert_eq!(segv.status, Status::Crash, "{segv:?}");
+    assert_eq!(segv.trace, vec!["before crash: 1", "signal SIGSEGV"]);
+    assert!(segv.detail.contains("SIGSEGV"), "{}", segv.detail);
+
+    let early = by_case["faults/stops-early"];
+    assert_eq!(early.status, Status::Crash, "{early:?}");
+    assert!(early.detail.contains("without running its 'exit' listeners"), "{}", early.detail);
+    assert_eq!(early.trace, vec!["started:", "exit 0"]);
+
+    let syntax = by_case["faults/syntax-error"];
+    assert_eq!(syntax.status, Status::Crash, "{syntax:?}");
+    assert!(syntax.detail.contains("before the prelude ran"), "{}", syntax.detail);
+    assert!(syntax.stderr_head.contains("SyntaxError"), "{}", syntax.stderr_head);
+
+    let pass = by_case["faults/forge-pass"];
+    assert_eq!(pass.status, Status::Pass, "{pass:?}");
+    assert_eq!(pass.trace, vec!["real: 1", "exit 0"]);
+
+    let fail = by_case["faults/forge-fail"];
+    assert_eq!(fail.status, Status::Fail, "{fail:?}");
+    assert_eq!(fail.trace, vec!["actual: 2", "exit 0"]);
+    assert!(fail.detail.contains(">-wanted: 1"), "{}", fail.detail);
+
+    assert_eq!(status("faults/grandchild"), Status::Pass, "{:?}", by_case["faults/grandchild"]);
+    assert!(
+        processes_with("sleep 327.25").is_empty(),
+        "the grandchild outlived the case: {:?}",
+        processes_with("sleep 327.25")
+    );
+}
+
+#[test]
+fn a_missing_runtime_is_an_error_for_each_case_not_a_harness_crash() {
+    let (project, suite) = fixtures();
+    let cfg = RunConfig {
+        runtimes: vec!["no-such-runtime@1".into()],
+        ..RunConfig::default()
+    };
+    let (_, records) = runner::run_quiet(&project, &suite, &cfg);
+    assert_eq!(records.len(), suite.cases.len());
+    for r in &records {
+        assert_eq!(r.outcome.status, Status::Error, "{:?}", r.outcome);
+        assert!(r.outcome.detail.contains("unknown runtime"), "{}", r.outcome.detail);
+    }
+}
+
+#[test]
+fn an_adapter_file_describes_a_runtime_without_rust() {
+    // The pinned Node 26 driven through a vendor-style adapter file that names its binary.
+    let project = Project::locate();
+    let registry = harness::runtimes::Registry::load(&project.root).expect("lock file loads");
+    let node = registry.prepare("node@26").expect("node@26 installs");
+    let dir = tempfile::tempdir().unwrap();
+    let adapter = dir.path().join("my-runtime.toml");
+    std::fs::write(
+        &adapter,
+        format!(
+            "description = \"Node 26 via an adapter file\"\nrun = [\"{{bin}}\", \"--no-warnings\", \"{{file}}\"]\nversion = [\"{{bin}}\", \"-p\", \"'my-runtime ' + process.versions.node\"]\nbinary = \"{}\"\n",
+            node.binary.display()
+        ),
+    )
+    .unwrap();
+    let (_, suite) = fixtures();
+    let only_pass: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| c.id == "faults/forge-pass")
+        .cloned()
+        .collect();
+    let suite = Suite {
+        cases: only_pass,
+        ..suite
+    };
+    let cfg = RunConfig {
+        runtimes: vec![adapter.display().to_string()],
+        ..RunConfig::default()
+    };
+    let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
+    let facts = runtimes[0].1.as_ref().expect("adapter file runtime prepares");
+    assert_eq!(facts.version, node.facts.version);
+    assert_eq!(records[0].outcome.status, Status::Pass, "{:?}", records[0].outcome);
+}
