@@ -57,7 +57,12 @@ fn default_cjs() -> String {
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -79,7 +84,10 @@ impl AdapterFile {
             )
         })?;
         let at = |key: &str| {
-            let off = text.find(&format!("{key} =")).or_else(|| text.find(key)).unwrap_or(0);
+            let off = text
+                .find(&format!("{key} ="))
+                .or_else(|| text.find(key))
+                .unwrap_or(0);
             line_col(text, off)
         };
         if file.run.is_empty() || !file.run.iter().any(|a| a.contains("{file}")) {

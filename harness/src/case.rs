@@ -229,7 +229,10 @@ pub fn parse_case(
             None => String::new(),
         },
         None => {
-            v.err(doc, "missing required key `title` (one line saying what the case checks)");
+            v.err(
+                doc,
+                "missing required key `title` (one line saying what the case checks)",
+            );
             String::new()
         }
     };
@@ -237,7 +240,10 @@ pub fn parse_case(
     let spec_ids = match fields.get("spec") {
         Some(n) => v.string_list(n, "`spec`"),
         None => {
-            v.err(doc, "missing required key `spec` (the requirement IDs this case checks)");
+            v.err(
+                doc,
+                "missing required key `spec` (the requirement IDs this case checks)",
+            );
             Vec::new()
         }
     };
@@ -335,7 +341,10 @@ pub fn parse_case(
             (s, line)
         }
         None => {
-            v.err(doc, "missing required key `script` (the JS body of the case)");
+            v.err(
+                doc,
+                "missing required key `script` (the JS body of the case)",
+            );
             (String::new(), 0)
         }
     };
@@ -398,15 +407,22 @@ type Map<'a, 'b> = &'a saphyr::AnnotatedMapping<'b, MarkedYaml<'b>>;
 impl Validator<'_> {
     fn err(&mut self, n: &MarkedYaml, msg: impl Into<String>) {
         let m = n.span.start;
-        self.diags
-            .push(Diagnostic::new(self.path, m.line().max(1), m.col() + 1, msg));
+        self.diags.push(Diagnostic::new(
+            self.path,
+            m.line().max(1),
+            m.col() + 1,
+            msg,
+        ));
     }
 
     fn mapping<'a, 'b>(&mut self, n: &'a MarkedYaml<'b>, what: &str) -> Option<Map<'a, 'b>> {
         match &n.data {
             YamlData::Mapping(m) => Some(m),
             _ => {
-                self.err(n, format!("{what} must be a mapping, found {}", type_name(n)));
+                self.err(
+                    n,
+                    format!("{what} must be a mapping, found {}", type_name(n)),
+                );
                 None
             }
         }
@@ -416,7 +432,10 @@ impl Validator<'_> {
         match scalar_str(n) {
             Some(s) => Some(s),
             None => {
-                self.err(n, format!("{what} must be a string, found {}", type_name(n)));
+                self.err(
+                    n,
+                    format!("{what} must be a string, found {}", type_name(n)),
+                );
                 None
             }
         }
@@ -593,7 +612,8 @@ mod tests {
             .map_err(|d| d.0.iter().map(ToString::to_string).collect())
     }
 
-    const GOOD: &str = "title: t\nspec: [ALS-RUN-001]\nfeatures: [setTimeout]\nscript: |\n  trace('a');\n";
+    const GOOD: &str =
+        "title: t\nspec: [ALS-RUN-001]\nfeatures: [setTimeout]\nscript: |\n  trace('a');\n";
 
     #[test]
     fn a_valid_case_loads_with_defaults() {
@@ -615,7 +635,8 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_with_its_position() {
-        let text = "title: 3\nspec: [NOPE-1]\nfeatures: [teleport]\nmodule: amd\nscrpt: x\nscript: ''\n";
+        let text =
+            "title: 3\nspec: [NOPE-1]\nfeatures: [teleport]\nmodule: amd\nscrpt: x\nscript: ''\n";
         let e = parse(text).unwrap_err();
         let want = [
             "c.yaml:1:8: `title` must be a string, found an integer",
@@ -636,7 +657,10 @@ mod tests {
         let e = parse("features: []\n").unwrap_err();
         let all = e.join("\n");
         for key in ["title", "spec", "script"] {
-            assert!(all.contains(&format!("missing required key `{key}`")), "{all}");
+            assert!(
+                all.contains(&format!("missing required key `{key}`")),
+                "{all}"
+            );
         }
     }
 
@@ -651,9 +675,15 @@ mod tests {
     fn hooks_order_and_alternatives_are_validated() {
         let text = "title: t\nspec: [ALS-RUN-001]\nhooks: {types: [Timeout], other_types: all}\norder: {free: [[]], fixed: 1}\nalternatives:\n  - name: a\n    trace: x\nscript: x\n";
         let e = parse(text).unwrap_err().join("\n");
-        assert!(e.contains("c.yaml:3:40: `hooks.other_types` must be `ignore` or `show`"), "{e}");
+        assert!(
+            e.contains("c.yaml:3:40: `hooks.other_types` must be `ignore` or `show`"),
+            "{e}"
+        );
         assert!(e.contains("unknown key `fixed` in `order`"), "{e}");
-        assert!(e.contains("a free-order group needs at least one pattern"), "{e}");
+        assert!(
+            e.contains("a free-order group needs at least one pattern"),
+            "{e}"
+        );
         assert!(e.contains("an alternative needs `because`"), "{e}");
     }
 

@@ -82,6 +82,16 @@ impl Diagnostics {
         self
     }
 
+    /// Show paths relative to `root` (the checkout), as users see them in their editor.
+    pub fn relative_to(mut self, root: &Path) -> Self {
+        for d in &mut self.0 {
+            if let Ok(rel) = d.path.strip_prefix(root) {
+                d.path = rel.to_path_buf();
+            }
+        }
+        self
+    }
+
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
         if self.is_empty() {
             Ok(value)

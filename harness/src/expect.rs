@@ -88,8 +88,10 @@ impl Ordering {
                 .find(|&i| groups[i].is_none())
                 .unwrap_or(lines.len());
             for g in 0..self.free.len() {
-                let positions: Vec<usize> = (start..end).filter(|&i| groups[i] == Some(g)).collect();
-                let mut members: Vec<String> = positions.iter().map(|&i| lines[i].clone()).collect();
+                let positions: Vec<usize> =
+                    (start..end).filter(|&i| groups[i] == Some(g)).collect();
+                let mut members: Vec<String> =
+                    positions.iter().map(|&i| lines[i].clone()).collect();
                 members.sort();
                 for (pos, line) in positions.into_iter().zip(members) {
                     out[pos] = line;
@@ -141,7 +143,10 @@ pub enum Verdict {
     Match { alternative: Option<String> },
     /// The trace matches neither the blessed trace nor any alternative. The diff and
     /// divergence are against the blessed trace.
-    Mismatch { divergence: Divergence, diff: String },
+    Mismatch {
+        divergence: Divergence,
+        diff: String,
+    },
 }
 
 /// Compare an observed trace with the blessed trace and then with each alternative in order.
@@ -275,11 +280,17 @@ pub mod snapshot {
                 break;
             }
             if !l.is_empty() && !l.starts_with(' ') && !l.contains(':') {
-                return Err(corrupt(n, "the metadata header holds `key: value` lines only"));
+                return Err(corrupt(
+                    n,
+                    "the metadata header holds `key: value` lines only",
+                ));
             }
         }
         if !closed {
-            return Err(corrupt(n, "the metadata header is not closed by a `---` line"));
+            return Err(corrupt(
+                n,
+                "the metadata header is not closed by a `---` line",
+            ));
         }
         let mut body: Vec<String> = lines.map(str::to_string).collect();
         while body.last().is_some_and(|l| l.is_empty()) {
@@ -346,8 +357,16 @@ mod tests {
 
     #[test]
     fn exact_order_is_the_default() {
-        assert!(matches("a\nb\nexit 0", &Ordering::default(), "a\nb\nexit 0"));
-        assert!(!matches("a\nb\nexit 0", &Ordering::default(), "b\na\nexit 0"));
+        assert!(matches(
+            "a\nb\nexit 0",
+            &Ordering::default(),
+            "a\nb\nexit 0"
+        ));
+        assert!(!matches(
+            "a\nb\nexit 0",
+            &Ordering::default(),
+            "b\na\nexit 0"
+        ));
     }
 
     #[test]
@@ -394,20 +413,35 @@ mod tests {
             because: "docs".into(),
             trace: t("a\nerror\nexit 1"),
         };
-        let v = check(&t("a\nexit 0"), std::slice::from_ref(&alt), &Ordering::default(), &t("a\nerror\nexit 1"));
+        let v = check(
+            &t("a\nexit 0"),
+            std::slice::from_ref(&alt),
+            &Ordering::default(),
+            &t("a\nerror\nexit 1"),
+        );
         assert_eq!(
             v,
             Verdict::Match {
                 alternative: Some("throws".into())
             }
         );
-        let v = check(&t("a\nexit 0"), &[alt], &Ordering::default(), &t("a\nexit 1"));
+        let v = check(
+            &t("a\nexit 0"),
+            &[alt],
+            &Ordering::default(),
+            &t("a\nexit 1"),
+        );
         assert!(matches!(v, Verdict::Mismatch { .. }));
     }
 
     #[test]
     fn mismatch_diff_marks_the_first_divergent_event() {
-        let v = check(&t("a\nb\nc\nexit 0"), &[], &Ordering::default(), &t("a\nc\nexit 0"));
+        let v = check(
+            &t("a\nb\nc\nexit 0"),
+            &[],
+            &Ordering::default(),
+            &t("a\nc\nexit 0"),
+        );
         let Verdict::Mismatch { divergence, diff } = v else {
             panic!("must not match");
         };

@@ -24,9 +24,10 @@ pub struct Extensions {
 
 /// The prelude's configuration, as JSON inserted into the prelude text.
 fn config(case: &Case) -> String {
-    let hooks = case.hooks.as_ref().map(|h| {
-        serde_json::json!({ "types": h.types, "showOtherTypes": h.show_other_types })
-    });
+    let hooks = case
+        .hooks
+        .as_ref()
+        .map(|h| serde_json::json!({ "types": h.types, "showOtherTypes": h.show_other_types }));
     serde_json::json!({ "hooks": hooks }).to_string()
 }
 

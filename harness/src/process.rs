@@ -36,7 +36,10 @@ pub struct Spec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
     Exited(i32),
-    Signaled { signal: i32, name: String },
+    Signaled {
+        signal: i32,
+        name: String,
+    },
     TimedOut,
     /// The process could not be started (missing or not executable binary, ...).
     SpawnFailed(String),
@@ -142,12 +145,7 @@ pub fn run(spec: &Spec) -> Output {
     }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
-        Err(e) => {
-            return failed(format!(
-                "cannot start `{}`: {e}",
-                spec.program.display()
-            ))
-        }
+        Err(e) => return failed(format!("cannot start `{}`: {e}", spec.program.display())),
     };
     // The parent's copy of the write end must go, or the channel never reaches end-of-file.
     drop(chan_w);

@@ -76,7 +76,9 @@ impl Suite {
         })
     }
 
+    /// Load the checkout's suite; problems are reported with paths relative to the checkout.
     pub fn load_project(p: &Project) -> Result<Suite, Diagnostics> {
         Self::load(&p.cases_dir(), &p.features_path(), &p.spec_dir())
+            .map_err(|d| d.relative_to(&p.root))
     }
 }

@@ -55,10 +55,13 @@ pub struct Record {
     pub outcome: Outcome,
 }
 
+/// Each runtime asked for, with its facts or the reason it cannot be used.
+pub type RuntimeList = Vec<(String, Result<RuntimeFacts, String>)>;
+
 pub struct RunResult {
     pub conclusion: Conclusion,
     /// The runtimes that ran (or failed to start: `Err(reason)`).
-    pub runtimes: Vec<(String, Result<RuntimeFacts, String>)>,
+    pub runtimes: RuntimeList,
     pub records: Vec<Record>,
 }
 
@@ -109,7 +112,7 @@ fn plan(
     suite: &Suite,
     cfg: &RunConfig,
     announce: bool,
-) -> (Vec<(String, Result<RuntimeFacts, String>)>, Vec<Job>) {
+) -> (RuntimeList, Vec<Job>) {
     let registry = Registry::load(&project.root);
     let mut runtimes = Vec::new();
     let mut jobs = Vec::new();
@@ -197,11 +200,7 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
 
 /// Run every job without printing anything, on as many threads as the machine has cores.
 /// For tools and tests that want the outcomes, not libtest's output.
-pub fn run_quiet(
-    project: &Project,
-    suite: &Suite,
-    cfg: &RunConfig,
-) -> (Vec<(String, Result<RuntimeFacts, String>)>, Vec<Record>) {
+pub fn run_quiet(project: &Project, suite: &Suite, cfg: &RunConfig) -> (RuntimeList, Vec<Record>) {
     let (runtimes, jobs) = plan(project, suite, cfg, false);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let records = Mutex::new(Vec::with_capacity(jobs.len()));
@@ -261,7 +260,10 @@ pub fn run_repeated(adapter: &dyn Adapter, case: &Case, timeout: Duration, repea
 
 /// Write the observed trace as a pending snapshot for `cargo insta review`.
 pub fn write_pending(project: &Project, case: &Case, trace: &[String]) -> std::io::Result<()> {
-    let source = project.relative(&case.path).to_string_lossy().replace('\\', "/");
+    let source = project
+        .relative(&case.path)
+        .to_string_lossy()
+        .replace('\\', "/");
     let text = snapshot::render(&source, &case.title, trace);
     let pending = case.pending_snapshot_path();
     let tmp = pending.with_extension("new.tmp");
@@ -299,8 +301,7 @@ fn describe(runtime: &str, case: &Case, path: &Path, o: &Outcome) -> String {
 }
 
 fn bless_note(project: &Project, case: &Case, o: &Outcome) -> String {
-    let blessable = o.status == Status::Fail
-        || (o.status == Status::Error && !o.trace.is_empty());
+    let blessable = o.status == Status::Fail || (o.status == Status::Error && !o.trace.is_empty());
     if !blessable {
         return format!(
             "not blessed: a {} run has no trace worth keeping\n",

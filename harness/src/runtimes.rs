@@ -86,7 +86,9 @@ impl Registry {
     }
 
     fn adapter_path(&self, name: &str) -> PathBuf {
-        self.root.join("runtimes/adapters").join(format!("{name}.toml"))
+        self.root
+            .join("runtimes/adapters")
+            .join(format!("{name}.toml"))
     }
 
     /// Names a user can pass to `--runtime`, for messages.
@@ -96,7 +98,11 @@ impl Registry {
             for e in rd.flatten() {
                 let p = e.path();
                 if p.extension().is_some_and(|x| x == "toml") {
-                    let stem = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                    let stem = p
+                        .file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
                     let a = AdapterFile::load(&p).ok();
                     if a.is_some_and(|a| a.binary.is_some()) && !names.contains(&stem) {
                         names.push(stem);

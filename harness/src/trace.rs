@@ -165,7 +165,10 @@ mod tests {
     use super::*;
 
     fn rec(key: &str, seq: u64, body: &str) -> String {
-        format!("{MARKER}{seq} {} {body}\n", mac(key, &format!("{seq} {body}")))
+        format!(
+            "{MARKER}{seq} {} {body}\n",
+            mac(key, &format!("{seq} {body}"))
+        )
     }
 
     #[test]
@@ -206,7 +209,11 @@ mod tests {
     #[test]
     fn garbage_before_a_record_does_not_hide_it() {
         let k = "0123456789abcdef";
-        let raw = format!("{}junk @@AH1 junk{}", rec(k, 0, "hello 1"), rec(k, 1, "log a:"));
+        let raw = format!(
+            "{}junk @@AH1 junk{}",
+            rec(k, 0, "hello 1"),
+            rec(k, 1, "log a:")
+        );
         let ch = parse_channel(k, raw.as_bytes());
         assert_eq!(ch.events, vec!["a:"]);
     }

@@ -49,7 +49,12 @@ fn every_fault_gets_its_true_outcome_and_the_run_goes_on() {
     assert_eq!(by_case.len(), suite.cases.len(), "every case ran");
     let status = |id: &str| by_case[id].status;
 
-    assert_eq!(status("faults/hang"), Status::Timeout, "{:?}", by_case["faults/hang"]);
+    assert_eq!(
+        status("faults/hang"),
+        Status::Timeout,
+        "{:?}",
+        by_case["faults/hang"]
+    );
     assert_eq!(by_case["faults/hang"].trace, vec!["looping:", "timeout"]);
 
     let segv = by_case["faults/segv"];
@@ -59,13 +64,27 @@ fn every_fault_gets_its_true_outcome_and_the_run_goes_on() {
 
     let early = by_case["faults/stops-early"];
     assert_eq!(early.status, Status::Crash, "{early:?}");
-    assert!(early.detail.contains("without running its 'exit' listeners"), "{}", early.detail);
+    assert!(
+        early
+            .detail
+            .contains("without running its 'exit' listeners"),
+        "{}",
+        early.detail
+    );
     assert_eq!(early.trace, vec!["started:", "exit 0"]);
 
     let syntax = by_case["faults/syntax-error"];
     assert_eq!(syntax.status, Status::Crash, "{syntax:?}");
-    assert!(syntax.detail.contains("before the prelude ran"), "{}", syntax.detail);
-    assert!(syntax.stderr_head.contains("SyntaxError"), "{}", syntax.stderr_head);
+    assert!(
+        syntax.detail.contains("before the prelude ran"),
+        "{}",
+        syntax.detail
+    );
+    assert!(
+        syntax.stderr_head.contains("SyntaxError"),
+        "{}",
+        syntax.stderr_head
+    );
 
     let pass = by_case["faults/forge-pass"];
     assert_eq!(pass.status, Status::Pass, "{pass:?}");
@@ -76,7 +95,12 @@ fn every_fault_gets_its_true_outcome_and_the_run_goes_on() {
     assert_eq!(fail.trace, vec!["actual: 2", "exit 0"]);
     assert!(fail.detail.contains(">-wanted: 1"), "{}", fail.detail);
 
-    assert_eq!(status("faults/grandchild"), Status::Pass, "{:?}", by_case["faults/grandchild"]);
+    assert_eq!(
+        status("faults/grandchild"),
+        Status::Pass,
+        "{:?}",
+        by_case["faults/grandchild"]
+    );
     assert!(
         processes_with("sleep 327.25").is_empty(),
         "the grandchild outlived the case: {:?}",
@@ -95,7 +119,11 @@ fn a_missing_runtime_is_an_error_for_each_case_not_a_harness_crash() {
     assert_eq!(records.len(), suite.cases.len());
     for r in &records {
         assert_eq!(r.outcome.status, Status::Error, "{:?}", r.outcome);
-        assert!(r.outcome.detail.contains("unknown runtime"), "{}", r.outcome.detail);
+        assert!(
+            r.outcome.detail.contains("unknown runtime"),
+            "{}",
+            r.outcome.detail
+        );
     }
 }
 
@@ -131,7 +159,15 @@ fn an_adapter_file_describes_a_runtime_without_rust() {
         ..RunConfig::default()
     };
     let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
-    let facts = runtimes[0].1.as_ref().expect("adapter file runtime prepares");
+    let facts = runtimes[0]
+        .1
+        .as_ref()
+        .expect("adapter file runtime prepares");
     assert_eq!(facts.version, node.facts.version);
-    assert_eq!(records[0].outcome.status, Status::Pass, "{:?}", records[0].outcome);
+    assert_eq!(
+        records[0].outcome.status,
+        Status::Pass,
+        "{:?}",
+        records[0].outcome
+    );
 }

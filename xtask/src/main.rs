@@ -130,7 +130,10 @@ fn runtimes(args: &[String]) -> ExitCode {
             let mut failed = false;
             for n in names {
                 match reg.prepare(&n) {
-                    Ok(a) => println!("{n}: ready, version {} ({})", a.facts.version, a.facts.source),
+                    Ok(a) => println!(
+                        "{n}: ready, version {} ({})",
+                        a.facts.version, a.facts.source
+                    ),
                     Err(e) => {
                         eprintln!("{n}: {e}");
                         failed = true;
