@@ -89,7 +89,11 @@ impl Job {
             (Ok(a), None) => run_repeated(a.as_ref(), &self.case, self.timeout, self.repeat),
         };
         let shown = self.project.relative(&self.case.path);
-        let mut message = describe(&self.runtime, &self.case, shown, &outcome);
+        let runtime = match &self.adapter {
+            Ok(a) => format!("{} {}", self.runtime, a.facts().version),
+            Err(_) => self.runtime.clone(),
+        };
+        let mut message = describe(&runtime, &self.case, shown, &outcome);
         if self.bless && outcome.status != Status::Pass {
             message.push_str(&bless_note(&self.project, &self.case, &outcome));
         }
