@@ -19,11 +19,18 @@ fn every_case_has_a_blessed_trace() {
     for c in &s.cases {
         match snapshot::read(&c.snapshot_path()) {
             Ok(Some(_)) => {}
-            Ok(None) => missing.push(format!("{}: no expected trace", p.relative(&c.path).display())),
+            Ok(None) => missing.push(format!(
+                "{}: no expected trace",
+                p.relative(&c.path).display()
+            )),
             Err(d) => missing.push(d.to_string()),
         }
     }
-    assert!(missing.is_empty(), "cases without a usable snapshot:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "cases without a usable snapshot:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -37,18 +44,30 @@ fn no_snapshot_without_a_case() {
         .filter(|f| f.extension().is_some_and(|x| x == "snap") && !known.contains(f))
         .map(|f| p.relative(&f).display().to_string())
         .collect();
-    assert!(stray.is_empty(), "snapshots whose case is gone:\n{}", stray.join("\n"));
+    assert!(
+        stray.is_empty(),
+        "snapshots whose case is gone:\n{}",
+        stray.join("\n")
+    );
 }
 
 #[test]
 fn every_requirement_has_a_case() {
     let (_, s) = suite();
-    let cited: BTreeSet<&str> = s.cases.iter().flat_map(|c| c.spec.iter().map(String::as_str)).collect();
+    let cited: BTreeSet<&str> = s
+        .cases
+        .iter()
+        .flat_map(|c| c.spec.iter().map(String::as_str))
+        .collect();
     let uncovered: Vec<String> = s
         .spec
         .requirements()
         .filter(|r| !cited.contains(r.id.as_str()))
         .map(|r| format!("{} ({}:{})", r.id, r.file.display(), r.line))
         .collect();
-    assert!(uncovered.is_empty(), "requirements no case checks:\n{}", uncovered.join("\n"));
+    assert!(
+        uncovered.is_empty(),
+        "requirements no case checks:\n{}",
+        uncovered.join("\n")
+    );
 }

@@ -63,6 +63,8 @@ fn conformance(args: &[String]) -> ExitCode {
                 Some(ms) if ms > 0 => cfg.timeout = Some(Duration::from_millis(ms)),
                 _ => return usage_error("--timeout-ms needs a positive number"),
             },
+            // Everything after `--` goes to libtest untouched.
+            "--" => rest.extend(it.by_ref().cloned()),
             _ => {
                 if let Some(v) = a.strip_prefix("--runtime=") {
                     cfg.runtimes.push(v.to_string());
@@ -89,10 +91,41 @@ fn conformance(args: &[String]) -> ExitCode {
         }
     };
     let result = runner::run(&project, &suite, &cfg, &targs);
+    print_summary(&result);
     if result.conclusion.has_failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// After libtest's own lines: per runtime, the count of each status, and every allowed
+/// alternative a runtime took (a pass, but one a reader should know about).
+fn print_summary(result: &runner::RunResult) {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for r in &result.records {
+        *counts
+            .entry(r.runtime.as_str())
+            .or_default()
+            .entry(r.outcome.status.as_str())
+            .or_default() += 1;
+    }
+    for (runtime, facts) in &result.runtimes {
+        let Some(c) = counts.get(runtime.as_str()) else {
+            continue;
+        };
+        let version = facts.as_ref().map(|f| f.version.as_str()).unwrap_or("unavailable");
+        let parts: Vec<String> = c.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        println!("summary: {runtime} {version}: {}", parts.join(", "));
+    }
+    for r in result.records.iter().filter(|r| r.outcome.alternative.is_some()) {
+        println!(
+            "alternative: [{}] {} took `{}`",
+            r.runtime,
+            r.case_id,
+            r.outcome.alternative.as_deref().unwrap_or_default()
+        );
     }
 }
 
