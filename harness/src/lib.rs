@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod prelude;
 pub mod process;
 pub mod project;
+pub mod report;
 pub mod runner;
 pub mod runtimes;
 pub mod spec;

@@ -28,7 +28,11 @@ fn on_bun_the_hook_cases_fail_with_diffs_showing_the_missing_hook_events() {
         ..RunConfig::default()
     };
     let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
-    assert!(runtimes[0].1.is_ok(), "bun must install: {:?}", runtimes[0].1);
+    assert!(
+        runtimes[0].1.is_ok(),
+        "bun must install: {:?}",
+        runtimes[0].1
+    );
     let failed: Vec<_> = records
         .iter()
         .filter(|r| r.outcome.status == Status::Fail)

@@ -91,7 +91,7 @@ fn conformance(args: &[String]) -> ExitCode {
         }
     };
     let result = runner::run(&project, &suite, &cfg, &targs);
-    print_summary(&result);
+    print_summary(&suite, &result);
     if result.conclusion.has_failed() {
         ExitCode::from(1)
     } else {
@@ -101,7 +101,7 @@ fn conformance(args: &[String]) -> ExitCode {
 
 /// After libtest's own lines: per runtime, the count of each status, and every allowed
 /// alternative a runtime took (a pass, but one a reader should know about).
-fn print_summary(result: &runner::RunResult) {
+fn print_summary(suite: &Suite, result: &runner::RunResult) {
     use std::collections::BTreeMap;
     let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for r in &result.records {
@@ -115,11 +115,24 @@ fn print_summary(result: &runner::RunResult) {
         let Some(c) = counts.get(runtime.as_str()) else {
             continue;
         };
-        let version = facts.as_ref().map(|f| f.version.as_str()).unwrap_or("unavailable");
+        let version = facts
+            .as_ref()
+            .map(|f| f.version.as_str())
+            .unwrap_or("unavailable");
         let parts: Vec<String> = c.iter().map(|(s, n)| format!("{n} {s}")).collect();
         println!("summary: {runtime} {version}: {}", parts.join(", "));
+        for area in harness::report::requirement_view(suite, &result.records, runtime) {
+            println!(
+                "  {}: {}/{} requirements met",
+                area.area, area.met, area.total
+            );
+        }
     }
-    for r in result.records.iter().filter(|r| r.outcome.alternative.is_some()) {
+    for r in result
+        .records
+        .iter()
+        .filter(|r| r.outcome.alternative.is_some())
+    {
         println!(
             "alternative: [{}] {} took `{}`",
             r.runtime,
