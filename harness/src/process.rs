@@ -5,14 +5,36 @@
 //! A broken runtime is a result, never a harness failure: whatever the child does (hang, crash,
 //! flood its output, leave grandchildren behind) this returns an [`Ended`] and the bytes seen.
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+/// Process groups of runs under way, so that an interrupted harness can kill them all.
+static LIVE_GROUPS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+
+/// On SIGINT or SIGTERM, kill every runtime process group still running, then exit with
+/// status 130. Runtimes run in their own process groups, so a Ctrl-C in the terminal does not
+/// reach them by itself; without this they would outlive the harness. Files the harness
+/// writes are replaced by rename, so an interrupt leaves each one either old or new.
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        let groups: Vec<u32> = LIVE_GROUPS
+            .lock()
+            .map(|g| g.iter().copied().collect())
+            .unwrap_or_default();
+        for g in &groups {
+            kill_group(*g);
+        }
+        eprintln!("interrupted: killed {} running case(s)", groups.len());
+        std::process::exit(130);
+    });
+}
 
 /// How much of stdout/stderr is kept; the rest is counted and dropped.
 pub const HEAD_BYTES: usize = 16 * 1024;
@@ -151,6 +173,9 @@ pub fn run(spec: &Spec) -> Output {
     drop(chan_w);
     drop(cmd);
     let pgid = child.id();
+    if let Ok(mut g) = LIVE_GROUPS.lock() {
+        g.insert(pgid);
+    }
 
     let out_rx = capture(child.stdout.take().expect("stdout is piped"), HEAD_BYTES);
     let err_rx = capture(child.stderr.take().expect("stderr is piped"), HEAD_BYTES);
@@ -183,6 +208,9 @@ pub fn run(spec: &Spec) -> Output {
     let duration = start.elapsed();
     // Whatever the leader did, nothing it started may outlive the case.
     kill_group(pgid);
+    if let Ok(mut g) = LIVE_GROUPS.lock() {
+        g.remove(&pgid);
+    }
 
     let deadline = Instant::now() + DRAIN_GRACE;
     let take = |rx: mpsc::Receiver<Captured>| {

@@ -25,6 +25,7 @@ fn main() -> std::process::ExitCode {
         runtimes,
         ..RunConfig::default()
     };
+    harness::process::install_interrupt_handler();
     let result = runner::run(&project, &suite, &cfg, &args);
     result.conclusion.exit_code()
 }

@@ -90,6 +90,7 @@ fn conformance(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    harness::process::install_interrupt_handler();
     let result = runner::run(&project, &suite, &cfg, &targs);
     print_summary(&suite, &result);
     if result.conclusion.has_failed() {

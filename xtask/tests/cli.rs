@@ -98,3 +98,76 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("unknown command `frobnicate`"), "{out}");
 }
+
+/// Processes whose working directory lies below `dir`, or whose command line has `needle`.
+fn leftovers(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let p = e.path();
+        let cmd = std::fs::read(p.join("cmdline"))
+            .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+            .unwrap_or_default();
+        let cwd = std::fs::read_link(p.join("cwd")).unwrap_or_default();
+        if cwd.starts_with(dir) || cmd.contains(needle) {
+            found.push(format!("{}: {cmd}", e.file_name().to_string_lossy()));
+        }
+    }
+    found
+}
+
+#[test]
+fn sigint_kills_every_running_case_and_its_children() {
+    let real_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = checkout();
+    // Share the real checkout's runtimes and their install cache.
+    std::os::unix::fs::symlink(real_root.join("runtimes"), root.path().join("runtimes")).unwrap();
+    std::fs::create_dir_all(real_root.join(".runtimes")).unwrap();
+    std::os::unix::fs::symlink(real_root.join(".runtimes"), root.path().join(".runtimes")).unwrap();
+    for i in 0..2 {
+        write(
+            root.path(),
+            &format!("cases/busy-{i}.yaml"),
+            "title: spawns a child and spins\nspec: [X-RULE-001]\nscript: |\n  import { spawn } from 'node:child_process';\n  spawn('sleep', ['271.5'], { stdio: 'ignore' });\n  trace('spinning');\n  for (;;) {}\n",
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // Install first, so that the interrupt lands while cases run.
+    let (code, out) = xtask(root.path(), &["runtimes", "install", "node@26"]);
+    assert_eq!(code, 0, "{out}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([
+            "conformance",
+            "--runtime",
+            "node@26",
+            "--timeout-ms",
+            "60000",
+        ])
+        .env("AH_PROJECT_ROOT", root.path())
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until both cases are running (their sleep children exist), then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while leftovers(tmp.path(), "sleep 271.5").len() < 4 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        !leftovers(tmp.path(), "sleep 271.5").is_empty(),
+        "cases never started"
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let left = leftovers(tmp.path(), "sleep 271.5");
+    assert!(
+        left.is_empty(),
+        "processes outlived the interrupt: {left:?}"
+    );
+}
