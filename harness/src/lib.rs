@@ -2,7 +2,7 @@
 //!
 //! One data flow, one module per step:
 //! case file → [`case`] (load + validate, once) → for each runtime: [`prelude`] (render) →
-//! [`adapter`] / [`process`] (execute) → [`trace`] (raw channel → canonical trace) →
+//! [`adapter`] / [`process`] or [`reference`] (execute) → [`trace`] (raw channel → canonical trace) →
 //! [`expect`] (compare under the case's ordering rules) → [`outcome`] → [`runner`] (libtest
 //! trials, blessing).
 
@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod prelude;
 pub mod process;
 pub mod project;
+pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod runtimes;

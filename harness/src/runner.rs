@@ -122,6 +122,9 @@ fn plan(
     let mut jobs = Vec::new();
     for name in &cfg.runtimes {
         let prepared: Result<Arc<dyn Adapter>, String> = match &registry {
+            _ if name == crate::reference::NAME => {
+                Ok(Arc::new(crate::reference::ReferenceAdapter::new()) as Arc<dyn Adapter>)
+            }
             Ok(reg) => reg.prepare(name).map(|a| Arc::new(a) as Arc<dyn Adapter>),
             Err(d) => Err(d.to_string()),
         };
