@@ -17,9 +17,9 @@ use crate::outcome::{self, Outcome, Status};
 use crate::project::{Project, Suite};
 use crate::runtimes::Registry;
 
-/// The runtime used when none is named. Until the embedded reference runtime exists, the
-/// pinned Node 26.
-pub const DEFAULT_RUNTIME: &str = "node@26";
+/// The runtime used when none is named, and so the one `--bless` writes expected traces from:
+/// the embedded reference runtime, the executable form of the spec. It needs nothing installed.
+pub const DEFAULT_RUNTIME: &str = crate::reference::NAME;
 
 /// A case's time limit when it sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

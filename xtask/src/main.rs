@@ -13,7 +13,7 @@ use harness::runtimes::Registry;
 const USAGE: &str = "\
 usage:
   cargo xtask conformance [--runtime NAME]... [--bless] [--repeat N] [--timeout-ms N] [FILTER] [LIBTEST OPTIONS]
-      Run the cases on each runtime (default: node@26). FILTER and options such as --list,
+      Run the cases on each runtime (default: reference, the embedded one). FILTER and options such as --list,
       --exact, --skip, --test-threads, --format are those of `cargo test`.
       --bless writes the observed trace of every case that does not match as a pending
       snapshot (*.snap.new) for `cargo insta review`. --repeat N runs every case N times and
@@ -149,6 +149,14 @@ fn libtest_args(rest: &[String]) -> Result<libtest_mimic::Arguments, String> {
     Ok(libtest_mimic::Arguments::from_iter(rest.iter().cloned()))
 }
 
+fn reference_impl_version() -> String {
+    use harness::adapter::Adapter as _;
+    harness::reference::ReferenceAdapter::new()
+        .facts()
+        .version
+        .clone()
+}
+
 fn runtimes(args: &[String]) -> ExitCode {
     let project = Project::locate();
     let reg = match Registry::load(&project.root) {
@@ -160,6 +168,12 @@ fn runtimes(args: &[String]) -> ExitCode {
     };
     match args.first().map(String::as_str) {
         Some("list") => {
+            println!(
+                "{:12} adapter {:8} from embedded (version {})",
+                harness::reference::NAME,
+                harness::reference::NAME,
+                reference_impl_version()
+            );
             for n in reg.known_names() {
                 match reg.resolve(&n) {
                     Ok(r) => println!("{n:12} adapter {:8} from {}", r.adapter_name, r.source),

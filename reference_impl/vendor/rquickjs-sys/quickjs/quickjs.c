@@ -8574,6 +8574,9 @@ JSValue JS_ThrowOutOfMemory(JSContext *ctx)
     if (!rt->in_out_of_memory) {
         rt->in_out_of_memory = true;
         JS_ThrowInternalError(ctx, "out of memory");
+        /* conformance patch: as in Node, running out of memory ends the
+           program; no catch or finally may run on in a starved heap */
+        JS_SetUncatchableError(ctx, rt->current_exception);
         rt->in_out_of_memory = false;
     }
     return JS_EXCEPTION;

@@ -1,0 +1,112 @@
+//! The reference runtime against real Node 26 and against itself.
+//!
+//! - Every case that passes on `node@26` passes on `reference` with the very same canonical
+//!   trace (not merely an accepted alternative), except the cases listed in `EXCEPTIONS`, each
+//!   with its reason (the goal is none).
+//! - The whole corpus, run 100 times on `reference`, gives the same trace every time.
+
+use harness::outcome::Status;
+use harness::project::{Project, Suite};
+use harness::runner::{self, RunConfig};
+
+/// Cases where the reference knowingly differs from Node 26, with the reason. Keep empty.
+const EXCEPTIONS: &[(&str, &str)] = &[];
+
+fn suite() -> (Project, Suite) {
+    let project = Project::locate();
+    let suite = Suite::load_project(&project).expect("the corpus loads");
+    (project, suite)
+}
+
+#[test]
+fn reference_agrees_with_node26_on_every_case_node26_passes() {
+    let (project, suite) = suite();
+    let cfg = RunConfig {
+        runtimes: vec!["node@26".into(), "reference".into()],
+        ..RunConfig::default()
+    };
+    let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
+    for (name, facts) in &runtimes {
+        assert!(facts.is_ok(), "runtime {name} is not usable: {facts:?}");
+    }
+    let of = |rt: &str, id: &str| {
+        records
+            .iter()
+            .find(|r| r.runtime == rt && r.case_id == id)
+            .map(|r| &r.outcome)
+            .expect("a record per case and runtime")
+    };
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for case in &suite.cases {
+        let node = of("node@26", &case.id);
+        let reference = of("reference", &case.id);
+        if node.status != Status::Pass {
+            continue;
+        }
+        if let Some((_, why)) = EXCEPTIONS.iter().find(|(id, _)| *id == case.id) {
+            eprintln!("exception {}: {why}", case.id);
+            continue;
+        }
+        if reference.status == Status::Unsupported {
+            problems.push(format!(
+                "{}: passes on node@26 but the reference declares it unsupported ({})",
+                case.id, reference.detail
+            ));
+            continue;
+        }
+        compared += 1;
+        if reference.status != Status::Pass {
+            problems.push(format!(
+                "{}: {} on reference, PASS on node@26\n{}",
+                case.id,
+                reference.status.as_str(),
+                reference.detail
+            ));
+        } else if reference.trace != node.trace {
+            problems.push(format!(
+                "{}: both pass, but the traces differ\nnode@26:   {:?}\nreference: {:?}",
+                case.id, node.trace, reference.trace
+            ));
+        }
+    }
+    assert!(compared > 150, "only {compared} cases compared");
+    assert!(
+        problems.is_empty(),
+        "{} of {compared} cases differ:\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+#[test]
+fn one_hundred_runs_of_the_corpus_give_identical_traces() {
+    let (project, suite) = suite();
+    let cfg = RunConfig {
+        runtimes: vec!["reference".into()],
+        repeat: 100,
+        ..RunConfig::default()
+    };
+    let (_, records) = runner::run_quiet(&project, &suite, &cfg);
+    let runs: usize = records
+        .iter()
+        .filter(|r| r.outcome.status != Status::Unsupported)
+        .count();
+    let flaky: Vec<String> = records
+        .iter()
+        .filter(|r| r.outcome.detail.starts_with("flaky"))
+        .map(|r| format!("{}: {}", r.case_id, r.outcome.detail))
+        .collect();
+    assert!(runs > 150, "only {runs} cases ran");
+    assert!(
+        flaky.is_empty(),
+        "traces changed between runs:\n{}",
+        flaky.join("\n\n")
+    );
+    let failed: Vec<&str> = records
+        .iter()
+        .filter(|r| !matches!(r.outcome.status, Status::Pass | Status::Unsupported))
+        .map(|r| r.case_id.as_str())
+        .collect();
+    assert!(failed.is_empty(), "cases that did not pass: {failed:?}");
+}
