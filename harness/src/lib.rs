@@ -7,6 +7,7 @@
 //! trials, blessing).
 
 pub mod adapter;
+pub mod bench;
 pub mod case;
 pub mod diag;
 pub mod expect;

@@ -5,6 +5,9 @@
 //! not the thread's end), its own temp dir for the files it writes, and the same trace channel
 //! protocol as a process runtime, so judging is identical.
 
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::adapter::{Adapter, End, Execution, RuntimeFacts};
@@ -16,7 +19,7 @@ use crate::trace::{self, Channel};
 pub const NAME: &str = "reference";
 
 /// Features the reference runtime does not model yet; cases needing them are UNSUPPORTED.
-pub const UNSUPPORTED: &[&str] = &["http", "net"];
+pub const UNSUPPORTED: &[&str] = &[];
 
 const THREAD_STACK: usize = 16 * 1024 * 1024;
 
@@ -74,37 +77,31 @@ impl Adapter for ReferenceAdapter {
 
     fn execute(&self, case: &Case, timeout: Duration) -> Execution {
         let started = Instant::now();
-        let dir = match tempfile::Builder::new().prefix("ah-ref-").tempdir() {
-            Ok(d) => d,
-            Err(e) => return could_not(format!("cannot create the case's temp dir: {e}"), started),
-        };
         let ext = Extensions {
             esm: "mjs".into(),
             cjs: "cjs".into(),
         };
         let rendered = prelude::render(case, &ext);
-        for (name, text) in &rendered.files {
-            if let Err(e) = std::fs::write(dir.path().join(name), text) {
-                return could_not(
-                    format!("cannot write {name} into the temp dir: {e}"),
-                    started,
-                );
-            }
-        }
+        // The case sees its files in memory under a fixed directory name; a real directory
+        // (unique, under the temp dir) is made only if the script touches the file system.
+        let dir = std::env::temp_dir().join(format!("ah-ref-{}", trace::new_key()));
         let key = trace::new_key();
-        let mut opts =
-            reference_impl::Options::new(dir.path().to_path_buf(), dir.path().join(&rendered.main));
+        let mut opts = reference_impl::Options::new(dir.clone(), PathBuf::from(&rendered.main));
+        opts.root = CASE_ROOT.to_string();
+        opts.files = rendered
+            .files
+            .iter()
+            .map(|(name, text)| (name.clone(), text.clone(), *name != rendered.main))
+            .collect();
         opts.stdin = key.clone();
         opts.timeout = timeout;
-        let worker = std::thread::Builder::new()
-            .name(format!("reference {}", case.id))
-            .stack_size(THREAD_STACK)
-            .spawn(move || reference_impl::run(&opts));
-        let out = match worker.map(|h| h.join()) {
-            Ok(Ok(out)) => out,
-            Ok(Err(_)) => return could_not("the reference runtime panicked".into(), started),
-            Err(e) => return could_not(format!("cannot start a thread: {e}"), started),
+        let out = match run_on_worker(opts) {
+            Ok(out) => out,
+            Err(e) => return could_not(e, started),
         };
+        if dir.exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         let mut stderr_head = String::from_utf8_lossy(&out.stderr).into_owned();
         let end = match out.exit {
             reference_impl::Exit::Code(c) => End::Exited(c),
@@ -128,4 +125,59 @@ impl Adapter for ReferenceAdapter {
             duration: started.elapsed(),
         }
     }
+}
+
+/// The directory a case sees as its working directory on the reference runtime.
+const CASE_ROOT: &str = "/case";
+
+type Job = (
+    reference_impl::Options,
+    mpsc::Sender<std::thread::Result<reference_impl::Outcome>>,
+);
+
+thread_local! {
+    /// Each calling thread gets one worker thread with a large stack, kept for its lifetime:
+    /// starting a thread per case would cost more than many cases do.
+    static WORKER: RefCell<Option<mpsc::Sender<Job>>> = const { RefCell::new(None) };
+}
+
+fn spawn_worker() -> Result<mpsc::Sender<Job>, String> {
+    let (tx, rx) = mpsc::channel::<Job>();
+    std::thread::Builder::new()
+        .name("reference runtime".into())
+        .stack_size(THREAD_STACK)
+        .spawn(move || {
+            for (opts, reply) in rx {
+                let out = std::panic::catch_unwind(|| reference_impl::run(&opts));
+                let _ = reply.send(out);
+            }
+        })
+        .map_err(|e| format!("cannot start a thread: {e}"))?;
+    Ok(tx)
+}
+
+fn run_on_worker(opts: reference_impl::Options) -> Result<reference_impl::Outcome, String> {
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.is_none() {
+            *w = Some(spawn_worker()?);
+        }
+        let (reply_tx, reply_rx) = mpsc::channel();
+        let sent = w
+            .as_ref()
+            .map(|tx| tx.send((opts, reply_tx)).is_ok())
+            .unwrap_or(false);
+        if !sent {
+            *w = None;
+            return Err("the reference runtime's worker thread is gone".into());
+        }
+        match reply_rx.recv() {
+            Ok(Ok(out)) => Ok(out),
+            Ok(Err(_)) => Err("the reference runtime panicked".into()),
+            Err(_) => {
+                *w = None;
+                Err("the reference runtime's worker thread ended".into())
+            }
+        }
+    })
 }

@@ -1,13 +1,15 @@
 //! One run: a fresh QuickJS runtime with guards, the bootstrap, the main module, the loop.
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use rquickjs::{CatchResultExt, CaughtError, Context, Function, Object, Runtime, Value};
+use rquickjs::{qjs, CatchResultExt, CaughtError, Context, Function, Object, Runtime, Value};
 
-use crate::host::{self, Shared, State};
+use crate::host::{self, CaseFs, Shared, State};
 use crate::modules::{NodeLoader, NodeResolver};
 
 /// The bootstrap, in load order. Each file adds to the `internal` object the next ones use.
@@ -18,16 +20,25 @@ const BOOTSTRAP: &[(&str, &str)] = &[
     ("internal/loop.js", include_str!("js/loop.js")),
     ("internal/process.js", include_str!("js/process.js")),
     ("internal/fs.js", include_str!("js/fs.js")),
+    ("internal/net.js", include_str!("js/net.js")),
+    ("internal/http.js", include_str!("js/http.js")),
     ("internal/modules.js", include_str!("js/modules.js")),
 ];
 
 /// What to run and within which limits.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The working directory: relative paths in `node:fs` calls resolve against it.
-    pub cwd: PathBuf,
-    /// The main module; `.mjs` runs as an ES module, anything else as CommonJS.
-    pub main: PathBuf,
+    /// The directory the script sees as its working directory; its modules live there.
+    pub root: String,
+    /// The real directory behind `root`. When it does not exist yet it is made on the first
+    /// file-system access that needs it (and `files` written into it); the embedder removes it.
+    pub dir: PathBuf,
+    /// Files given in memory, by name relative to `root`: (name, text, cacheable). Cacheable
+    /// files are the same in many runs, and their bytecode is kept for the next run.
+    pub files: Vec<(String, String, bool)>,
+    /// The main module, relative to `root` or absolute; `.mjs` runs as an ES module, anything
+    /// else as CommonJS.
+    pub main: String,
     /// What `/dev/stdin` reads as.
     pub stdin: String,
     /// Real time allowed for the whole run (the loop's clock is virtual; this is a guard).
@@ -39,10 +50,13 @@ pub struct Options {
 }
 
 impl Options {
+    /// Run `main`, a file on disk, with `cwd` as the working directory.
     pub fn new(cwd: PathBuf, main: PathBuf) -> Options {
         Options {
-            cwd,
-            main,
+            root: cwd.to_string_lossy().into_owned(),
+            dir: cwd,
+            files: Vec::new(),
+            main: main.to_string_lossy().into_owned(),
             stdin: String::new(),
             timeout: Duration::from_secs(10),
             memory_limit: 256 * 1024 * 1024,
@@ -102,9 +116,22 @@ fn ended_by(state: &Shared, err: CaughtError<'_>) -> Exit {
 
 pub fn run(opts: &Options) -> Outcome {
     let started = Instant::now();
+    let fs = CaseFs {
+        root: opts.root.clone(),
+        dir: opts.dir.clone(),
+        ready: opts.dir.is_dir(),
+        overlay: opts
+            .files
+            .iter()
+            .map(|(name, text, cache)| {
+                let full = Path::new(&opts.root).join(name);
+                (full.to_string_lossy().into_owned(), (text.clone(), *cache))
+            })
+            .collect(),
+    };
     let state: Shared = Rc::new(RefCell::new(State::new(
         opts.stdin.clone(),
-        opts.cwd.clone(),
+        fs,
         started + opts.timeout,
         opts.passthrough,
     )));
@@ -142,7 +169,12 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
         }
         false
     })));
-    rt.set_loader(NodeResolver, NodeLoader);
+    rt.set_loader(
+        NodeResolver,
+        NodeLoader {
+            state: state.clone(),
+        },
+    );
     let tracker_state = state.clone();
     rt.set_host_promise_rejection_tracker(Some(Box::new(
         move |ctx, promise: Value, reason: Value, handled: bool| {
@@ -167,8 +199,8 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
         };
         timings.create = started.elapsed();
         let t = Instant::now();
-        let main = opts.main.to_string_lossy().into_owned();
-        let esm = opts.main.extension().is_some_and(|e| e == "mjs");
+        let main = state.borrow().fs.visible(&opts.main);
+        let esm = main.ends_with(".mjs");
         let r: rquickjs::Result<()> = boot
             .get::<_, Function>("runMain")
             .and_then(|f| f.call((main, esm)));
@@ -196,6 +228,60 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
     exit
 }
 
+/// The bootstrap compiled to QuickJS bytecode, once per process: reading bytecode is several
+/// times cheaper than parsing the source again for every run.
+static BOOTSTRAP_BYTECODE: OnceLock<Result<Vec<Vec<u8>>, String>> = OnceLock::new();
+
+fn wrapped(src: &str) -> String {
+    format!("(function (internal) {{ 'use strict';\n{src}\n}})")
+}
+
+/// Compile each bootstrap file (wrapped as a function of `internal`) in a scratch runtime.
+fn compile_bootstrap() -> Result<Vec<Vec<u8>>, String> {
+    let rt = Runtime::new().map_err(|e| e.to_string())?;
+    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    ctx.with(|ctx| {
+        let raw = ctx.as_raw().as_ptr();
+        let mut out = Vec::new();
+        for (name, src) in BOOTSTRAP {
+            let code = CString::new(wrapped(src)).map_err(|e| format!("{name}: {e}"))?;
+            let file = CString::new(format!("reference:{name}")).map_err(|e| e.to_string())?;
+            // SAFETY: the strings are NUL-terminated and outlive the calls; every value and
+            // buffer QuickJS returns is freed here.
+            unsafe {
+                let flags = (qjs::JS_EVAL_TYPE_GLOBAL
+                    | qjs::JS_EVAL_FLAG_STRICT
+                    | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+                let f = qjs::JS_Eval(
+                    raw,
+                    code.as_ptr(),
+                    code.as_bytes().len() as _,
+                    file.as_ptr(),
+                    flags,
+                );
+                if qjs::JS_IsException(f) {
+                    let e = ctx.catch();
+                    return Err(format!("{name} does not compile: {e:?}"));
+                }
+                let mut len: qjs::size_t = 0;
+                let buf = qjs::JS_WriteObject(
+                    raw,
+                    &mut len,
+                    f,
+                    (qjs::JS_WRITE_OBJ_BYTECODE | qjs::JS_WRITE_OBJ_STRIP_SOURCE) as i32,
+                );
+                qjs::JS_FreeValue(raw, f);
+                if buf.is_null() {
+                    return Err(format!("{name}: cannot write bytecode"));
+                }
+                out.push(std::slice::from_raw_parts(buf, len as usize).to_vec());
+                qjs::js_free(raw, buf as *mut std::ffi::c_void);
+            }
+        }
+        Ok(out)
+    })
+}
+
 /// Evaluate the bootstrap files; returns the object with `runMain` and `runLoop`.
 fn bootstrap<'js>(ctx: &rquickjs::Ctx<'js>, host: Object<'js>) -> Result<Object<'js>, String> {
     let internal = Object::new(ctx.clone()).map_err(|e| e.to_string())?;
@@ -203,16 +289,33 @@ fn bootstrap<'js>(ctx: &rquickjs::Ctx<'js>, host: Object<'js>) -> Result<Object<
     internal
         .set("builtinKey", crate::modules::BUILTIN_KEY)
         .map_err(|e| e.to_string())?;
-    for (name, src) in BOOTSTRAP {
-        let mut o = rquickjs::context::EvalOptions::default();
-        o.global = true;
-        o.strict = true;
-        o.filename = Some(format!("reference:{name}"));
-        let wrapped = format!("(function (internal) {{ 'use strict';\n{src}\n}})");
-        let f: Function = ctx
-            .eval_with_options(wrapped, o)
-            .catch(ctx)
-            .map_err(|e| format!("{name}: {e}"))?;
+    internal
+        .set("version", crate::VERSION)
+        .map_err(|e| e.to_string())?;
+    let code = BOOTSTRAP_BYTECODE.get_or_init(compile_bootstrap).as_ref()?;
+    let raw = ctx.as_raw().as_ptr();
+    for ((name, _), bytes) in BOOTSTRAP.iter().zip(code) {
+        // SAFETY: the bytecode was written by this same QuickJS build; the function value
+        // returned is owned and handed to Value::from_raw.
+        let f = unsafe {
+            let obj = qjs::JS_ReadObject(
+                raw,
+                bytes.as_ptr(),
+                bytes.len() as _,
+                qjs::JS_READ_OBJ_BYTECODE as i32,
+            );
+            if qjs::JS_IsException(obj) {
+                return Err(format!("{name}: cannot read bytecode: {:?}", ctx.catch()));
+            }
+            let v = qjs::JS_EvalFunction(raw, obj);
+            if qjs::JS_IsException(v) {
+                return Err(format!("{name}: {:?}", ctx.catch()));
+            }
+            Value::from_raw(ctx.clone(), v)
+        };
+        let f: Function = f
+            .into_function()
+            .ok_or_else(|| format!("{name}: the bootstrap file is not a function"))?;
         f.call::<_, ()>((internal.clone(),))
             .catch(ctx)
             .map_err(|e| format!("{name}: {e}"))?;

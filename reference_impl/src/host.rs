@@ -27,7 +27,7 @@ const FIRST_FILE_FD: i32 = 20;
 /// `Rc<RefCell<..>>`; a borrow is never held across a call into JavaScript.
 pub struct State {
     pub stdin: String,
-    pub cwd: PathBuf,
+    pub fs: CaseFs,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub channel: Vec<u8>,
@@ -47,10 +47,10 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(stdin: String, cwd: PathBuf, deadline: Instant, passthrough: bool) -> State {
+    pub fn new(stdin: String, fs: CaseFs, deadline: Instant, passthrough: bool) -> State {
         State {
             stdin,
-            cwd,
+            fs,
             stdout: Vec::new(),
             stderr: Vec::new(),
             channel: Vec::new(),
@@ -104,15 +104,74 @@ impl State {
         Ok(())
     }
 
-    /// A path as the case wrote it, resolved against the run's working directory.
-    pub fn resolve(&self, p: &str) -> PathBuf {
+    /// A path as the case wrote it, as a real path on disk (creating the case directory first
+    /// when the path is inside it).
+    pub fn resolve(&mut self, p: &str) -> Result<PathBuf, String> {
+        self.fs.real(p).map_err(|e| errno_code(&e))
+    }
+}
+
+/// The files of a run: the directory the script sees as its working directory (`root`), the
+/// real directory behind it, and the files the embedder gave in memory. The real directory is
+/// made only when the script first touches the file system beyond reading those files, so
+/// most runs never touch the disk.
+pub struct CaseFs {
+    pub root: String,
+    pub dir: PathBuf,
+    pub ready: bool,
+    /// Full path under `root` → text, and whether its compiled form may be cached.
+    pub overlay: HashMap<String, (String, bool)>,
+}
+
+impl CaseFs {
+    /// A path as the script wrote it, absolute and normalised, as the script sees paths.
+    pub fn visible(&self, p: &str) -> String {
         let path = Path::new(p);
         let joined = if path.is_absolute() {
             path.to_path_buf()
         } else {
-            self.cwd.join(path)
+            Path::new(&self.root).join(path)
         };
-        normalize(&joined)
+        normalize(&joined).to_string_lossy().into_owned()
+    }
+
+    /// The real path behind a visible one; makes the case directory on first need.
+    pub fn real(&mut self, p: &str) -> std::io::Result<PathBuf> {
+        let v = self.visible(p);
+        let root = Path::new(&self.root);
+        match Path::new(&v).strip_prefix(root) {
+            Ok(rest) => {
+                self.materialize()?;
+                Ok(self.dir.join(rest))
+            }
+            Err(_) => Ok(PathBuf::from(v)),
+        }
+    }
+
+    fn materialize(&mut self) -> std::io::Result<()> {
+        if self.ready {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.dir)?;
+        let root = PathBuf::from(&self.root);
+        for (name, (text, _)) in &self.overlay {
+            if let Ok(rest) = Path::new(name).strip_prefix(&root) {
+                std::fs::write(self.dir.join(rest), text)?;
+            }
+        }
+        self.ready = true;
+        Ok(())
+    }
+
+    /// Read a file: from memory when the embedder gave it, from disk otherwise.
+    pub fn read(&mut self, p: &str) -> std::io::Result<(String, bool)> {
+        let v = self.visible(p);
+        if let Some((text, cache)) = self.overlay.get(&v) {
+            return Ok((text.clone(), *cache));
+        }
+        let real = self.real(p)?;
+        let bytes = std::fs::read(real)?;
+        Ok((String::from_utf8_lossy(&bytes).into_owned(), false))
     }
 }
 
@@ -292,9 +351,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
                 let text = std::mem::take(&mut s.borrow_mut().stdin);
                 return Ok(text);
             }
-            let path = s.borrow().resolve(&p);
-            match std::fs::read(&path) {
-                Ok(b) => Ok(String::from_utf8_lossy(&b).into_owned()),
+            let r = s.borrow_mut().fs.read(&p);
+            match r {
+                Ok((text, _)) => Ok(text),
                 Err(e) => throw_code(&ctx, &errno_code(&e)),
             }
         })?,
@@ -304,7 +363,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "writeFile",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = s.borrow().resolve(&arg_str(&args, 0));
+            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
+                Ok(p) => p,
+                Err(code) => return throw_code(&ctx, &code),
+            };
             let data = arg_str(&args, 1);
             let append = args.0.get(2).map(|v| v.as_bool() == Some(true)) == Some(true);
             let r = OpenOptions::new()
@@ -333,7 +395,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
                 "/dev/stderr" | "/dev/fd/2" => return Ok(STDERR),
                 _ => {}
             }
-            let path = s.borrow().resolve(&p);
+            let path = match s.borrow_mut().resolve(&p) {
+                Ok(p) => p,
+                Err(code) => return throw_code(&ctx, &code),
+            };
             let mut o = OpenOptions::new();
             match flags.as_str() {
                 "r" | "rs" | "sr" => o.read(true),
@@ -395,7 +460,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "stat",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = s.borrow().resolve(&arg_str(&args, 0));
+            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
+                Ok(p) => p,
+                Err(code) => return throw_code(&ctx, &code),
+            };
             match std::fs::metadata(&path) {
                 Ok(m) => {
                     let o = Object::new(ctx.clone())?;
@@ -413,7 +481,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "unlink",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = s.borrow().resolve(&arg_str(&args, 0));
+            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
+                Ok(p) => p,
+                Err(code) => return throw_code(&ctx, &code),
+            };
             match std::fs::remove_file(&path) {
                 Ok(()) => Ok(()),
                 Err(e) => throw_code(&ctx, &errno_code(&e)),
@@ -425,7 +496,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "mkdir",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = s.borrow().resolve(&arg_str(&args, 0));
+            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
+                Ok(p) => p,
+                Err(code) => return throw_code(&ctx, &code),
+            };
             match std::fs::create_dir(&path) {
                 Ok(()) => Ok(()),
                 Err(e) => throw_code(&ctx, &errno_code(&e)),
@@ -437,7 +511,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "readdir",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = s.borrow().resolve(&arg_str(&args, 0));
+            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
+                Ok(p) => p,
+                Err(code) => return throw_code(&ctx, &code),
+            };
             match std::fs::read_dir(&path) {
                 Ok(rd) => {
                     let mut names: Vec<String> = rd
@@ -456,32 +533,35 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "resolvePath",
         Function::new(ctx.clone(), move |args: Rest<Value<'js>>| {
-            s.borrow()
-                .resolve(&arg_str(&args, 0))
-                .to_string_lossy()
-                .into_owned()
+            s.borrow().fs.visible(&arg_str(&args, 0))
         })?,
     )?;
 
     let s = state.clone();
     host.set(
         "cwd",
-        Function::new(ctx.clone(), move || {
-            s.borrow().cwd.to_string_lossy().into_owned()
-        })?,
+        Function::new(ctx.clone(), move || s.borrow().fs.root.clone())?,
     )?;
 
-    // Compile a script with a file name for stack traces; the bootstrap wraps CommonJS.
+    // Load a CommonJS file: read it (from memory when given so), wrap it in the module
+    // function on the same line, so line numbers match the file, and compile it.
+    let s = state.clone();
     host.set(
-        "evalScript",
+        "loadScript",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let src = arg_str(&args, 0);
-            let name = arg_str(&args, 1);
-            let mut opts = rquickjs::context::EvalOptions::default();
-            opts.global = true;
-            opts.strict = false;
-            opts.filename = Some(name);
-            ctx.eval_with_options::<Value<'js>, _>(src, opts)
+            let name = arg_str(&args, 0);
+            let (visible, read) = {
+                let mut st = s.borrow_mut();
+                (st.fs.visible(&name), st.fs.read(&name))
+            };
+            let (src, cacheable) = match read {
+                Ok(r) => r,
+                Err(e) => return throw_code(&ctx, &errno_code(&e)),
+            };
+            let wrapped = format!(
+                "(function (exports, require, module, __filename, __dirname) {{ {src}\n}})"
+            );
+            crate::compile::script(&ctx, &visible, &wrapped, cacheable)
         })?,
     )?;
 

@@ -12,6 +12,7 @@
 //!
 //! The harness runs cases in-process through [`run`]; `ah-reference` runs a file from the shell.
 
+mod compile;
 mod engine;
 mod host;
 mod modules;

@@ -10,7 +10,7 @@ use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::module::Declared;
 use rquickjs::{Ctx, Exception, Function, Module, Object, Result, Symbol, Value};
 
-use crate::host::normalize;
+use crate::host::{normalize, Shared};
 
 /// The key under which the bootstrap publishes its `builtin(name)` function on the global.
 pub const BUILTIN_KEY: &str = "ah.internal.builtin";
@@ -56,7 +56,9 @@ impl Resolver for NodeResolver {
     }
 }
 
-pub struct NodeLoader;
+pub struct NodeLoader {
+    pub state: Shared,
+}
 
 fn is_ident(k: &str) -> bool {
     let mut chars = k.chars();
@@ -86,10 +88,11 @@ impl Loader for NodeLoader {
             if !keys.is_empty() {
                 src.push_str(&format!("export const {{ {} }} = m;\n", keys.join(", ")));
             }
-            return Module::declare(ctx.clone(), name, src);
+            return crate::compile::module(ctx, name, &src, true);
         }
-        match std::fs::read(name) {
-            Ok(src) => Module::declare(ctx.clone(), name, src),
+        let read = self.state.borrow_mut().fs.read(name);
+        match read {
+            Ok((src, cacheable)) => crate::compile::module(ctx, name, &src, cacheable),
             Err(e) => throw(ctx, &format!("Cannot find module '{name}': {e}")),
         }
     }

@@ -21,13 +21,18 @@ usage:
   cargo xtask runtimes install [NAME]...
       Install pinned runtimes (all in runtimes/lock.toml when none is named).
   cargo xtask runtimes list
-      Show the runtimes this checkout knows.";
+      Show the runtimes this checkout knows.
+  cargo xtask bench [reference] [--rounds N]
+      Build in release mode and measure the reference runtime over the corpus: cases per
+      second per core, the cost split (runtime creation, script, loop), and baselines measured
+      in the same run.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("conformance") => conformance(&args[1..]),
         Some("runtimes") => runtimes(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -208,5 +213,31 @@ fn runtimes(args: &[String]) -> ExitCode {
             }
         }
         _ => usage_error("`runtimes` takes `install [NAME]...` or `list`"),
+    }
+}
+
+/// The bench must measure optimised code, and xtask itself is built for debugging: build and
+/// run the bench binary in release mode through the same cargo.
+fn bench(args: &[String]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args([
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "harness",
+        "--bin",
+        "ah-bench",
+        "--",
+    ]);
+    cmd.args(args);
+    match cmd.status() {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(s.code().unwrap_or(1).clamp(1, 255) as u8),
+        Err(e) => {
+            eprintln!("bench: cannot run cargo: {e}");
+            ExitCode::from(2)
+        }
     }
 }

@@ -480,11 +480,39 @@ function submitIo(type, complete) {
   return req;
 }
 
+// Native work for the next poll phase that is no single request's completion (a connection
+// arriving, bytes read): `work` runs outside any async scope, as a libuv callback does, and
+// enters scopes itself with makeCallback().
+function submitNative(work) {
+  ioRefs++;
+  ioReady.push({ req: null, complete: work });
+}
+
+// Node's MakeCallback: run `fn` as a callback of `resource`. Ticks are drained by whoever runs
+// the native work (callback()), once the outermost scope has ended.
+function makeCallback(resource, fn, ...args) {
+  const asyncId = resource[asyncIdKey];
+  ah.emitBefore(asyncId, resource[triggerIdKey], resource);
+  const prior = AsyncContextFrame.exchange(resource[frameKey]);
+  let result;
+  try {
+    result = Reflect.apply(fn, resource, args);
+  } finally {
+    AsyncContextFrame.set(prior);
+  }
+  ah.emitAfter(asyncId);
+  return result;
+}
+
 function runIoPhase() {
   const ready = ioReady;
   ioReady = [];
   for (const { req, complete } of ready) {
     ioRefs--;
+    if (req === null) {
+      callback(complete);
+      continue;
+    }
     callback(() => {
       const asyncId = req[asyncIdKey];
       ah.emitBefore(asyncId, req[triggerIdKey], req);
@@ -496,6 +524,32 @@ function runIoPhase() {
       }
       ah.emitAfter(asyncId);
       AsyncContextFrame.set(prior);
+    });
+  }
+}
+
+// ---- handles (servers, sockets) ------------------------------------------------------------
+
+let refedHandles = 0; // open handles that keep the loop alive
+let closing = []; // handles closed this turn; their close callbacks run after the check phase
+
+function refHandle(delta) {
+  refedHandles += delta;
+}
+
+// uv_close(): `onClose` runs in the close phase as a callback of the handle, then the handle's
+// destroy is queued.
+function closeHandle(handle, onClose) {
+  closing.push({ handle, onClose });
+}
+
+function runClosePhase() {
+  const list = closing;
+  closing = [];
+  for (const { handle, onClose } of list) {
+    callback(() => {
+      if (onClose) makeCallback(handle, onClose);
+      if (ah.destroyHooksExist()) ah.emitDestroy(handle[asyncIdKey]);
     });
   }
 }
@@ -543,7 +597,7 @@ function runCheckPhase() {
 function loopAlive() {
   return (
     refedTimers > 0 || refedImmediates > 0 || outstanding !== null || ioRefs > 0 ||
-    ah.destroyPending()
+    refedHandles > 0 || closing.length > 0 || ah.destroyPending()
   );
 }
 
@@ -551,13 +605,17 @@ function runLoopOnce() {
   runTimersPhase();
   // poll: deliver I/O; if nothing else can happen now, move the clock to the next timer.
   if (ioReady.length > 0) runIoPhase();
-  else if (immediateQueue.length === 0 && outstanding === null && !ah.destroyPending()) {
+  else if (
+    immediateQueue.length === 0 && outstanding === null && !ah.destroyPending() &&
+    closing.length === 0
+  ) {
     if (refedTimers > 0 || (timers.size > 0 && loopAlive())) {
       const due = earliestDue();
       if (due !== Infinity && due > now) now = due;
     }
   }
   runCheckPhase();
+  if (closing.length > 0) runClosePhase();
 }
 
 function spinLoop() {
@@ -580,6 +638,10 @@ internal.loop = {
   triggerUncaughtException,
   callback,
   submitIo,
+  submitNative,
+  makeCallback,
+  refHandle,
+  closeHandle,
   spinLoop,
   alive: loopAlive,
   armRefed(t) {

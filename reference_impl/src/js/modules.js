@@ -455,6 +455,8 @@ const builtins = new Map([
   ['node:path', path],
   ['node:os', os],
   ['node:buffer', { Buffer }],
+  ['node:net', internal.net.module],
+  ['node:http', internal.http.module],
 ]);
 
 function builtin(name) {
@@ -487,11 +489,7 @@ function loadCjs(filename) {
   if (cached) return cached.exports;
   const module = { exports: {}, filename, id: filename, loaded: false };
   cjsCache.set(filename, module);
-  const src = host.readFile(filename);
-  const wrapper = host.evalScript(
-    `(function (exports, require, module, __filename, __dirname) { ${src}\n})`,
-    filename,
-  );
+  const wrapper = host.loadScript(filename);
   const dirname = filename.slice(0, filename.lastIndexOf('/')) || '/';
   Reflect.apply(wrapper, module.exports, [module.exports, makeRequire(filename), module, filename, dirname]);
   module.loaded = true;

@@ -1,0 +1,771 @@
+// node:net on a virtual loopback network: servers listen on ports of a table inside the
+// runtime and a connection joins two sockets directly, so nothing leaves the process. What
+// Node's native layer would do asynchronously (accepting, connecting, reading, shutting down,
+// closing) is delivered by the loop, each step under a resource of Node's type (TCPSERVERWRAP,
+// TCPWRAP, TCPCONNECTWRAP, SHUTDOWNWRAP, GETADDRINFOREQWRAP) with Node's trigger.
+
+const { nodeError } = internal.errors;
+const ah = internal.asyncHooks;
+const loop = internal.loop;
+const { EventEmitter } = internal.events;
+const { asyncIdKey } = ah;
+
+const withTrigger = ah.defaultTriggerAsyncIdScope;
+
+// ---- errors -------------------------------------------------------------------------------
+
+const uvCodes = {
+  ECONNREFUSED: [-111, 'connection refused'],
+  EADDRINUSE: [-98, 'address already in use'],
+  ENOTFOUND: [-3008, 'getaddrinfo ENOTFOUND'],
+  ECONNRESET: [-104, 'connection reset by peer'],
+};
+
+function uvException(code, syscall, address, port) {
+  const [errno, text] = uvCodes[code];
+  const where = port !== undefined ? `${address}:${port}` : address;
+  const e = new Error(`${syscall} ${code}${syscall === 'listen' ? `: ${text}` : ''} ${where}`);
+  e.errno = errno;
+  e.code = code;
+  e.syscall = syscall;
+  e.address = address;
+  if (port !== undefined) e.port = port;
+  return e;
+}
+
+function notFound(hostname) {
+  const e = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+  e.errno = -3008;
+  e.code = 'ENOTFOUND';
+  e.syscall = 'getaddrinfo';
+  e.hostname = hostname;
+  return e;
+}
+
+function badPort(port) {
+  const shown = typeof port === 'string' ? `'${port}'` : String(port);
+  return nodeError(
+    RangeError,
+    'ERR_SOCKET_BAD_PORT',
+    `options.port should be >= 0 and < 65536. Received type ${typeof port} (${shown}).`,
+  );
+}
+
+const streamError = (code, message) => nodeError(Error, code, message);
+
+// ---- addresses ----------------------------------------------------------------------------
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function isIPv4(s) {
+  return typeof s === 'string' && ipv4.test(s);
+}
+
+function isIPv6(s) {
+  return typeof s === 'string' && s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s);
+}
+
+function isIP(s) {
+  return isIPv4(s) ? 4 : isIPv6(s) ? 6 : 0;
+}
+
+const familyOf = (address) => (isIPv6(address) ? 'IPv6' : 'IPv4');
+
+// The only names this network knows.
+function resolveName(name) {
+  return name === 'localhost' ? '127.0.0.1' : null;
+}
+
+function validPort(port) {
+  if (port === undefined || port === null) return 0;
+  const n = typeof port === 'string' && port.trim() !== '' ? Number(port) : port;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) throw badPort(port);
+  return n;
+}
+
+const listening = new Map(); // port -> Server
+let nextPort = 40000; // ports handed out for listen(0) and to client sockets, in order
+
+function allocatePort() {
+  while (listening.has(nextPort)) nextPort++;
+  return nextPort++;
+}
+
+// ---- handles ------------------------------------------------------------------------------
+
+class TCP {
+  constructor(type) {
+    loop.initAsyncResource(this, type);
+  }
+  getAsyncId() {
+    return this[asyncIdKey];
+  }
+}
+
+// ---- text on the wire ---------------------------------------------------------------------
+
+// Bytes travel as JS strings; only their UTF-8 length is ever counted.
+function utf8Length(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function toText(data) {
+  if (typeof data === 'string') return data;
+  if (data instanceof Uint8Array) {
+    return data instanceof internal.Buffer ? data.toString() : internal.Buffer.from(data).toString();
+  }
+  throw nodeError(
+    TypeError,
+    'ERR_INVALID_ARG_TYPE',
+    'The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or ' +
+      `DataView. Received ${data === null ? 'null' : typeof data}`,
+  );
+}
+
+// Data written to a socket reaches its peer in a later poll phase; writes made before that
+// reach it together, as one read (a TCP stream keeps no message boundaries).
+function transmit(to, text) {
+  if (text === '') return;
+  if (to._inFlight !== null) {
+    to._inFlight.text += text;
+    return;
+  }
+  const packet = { text };
+  to._inFlight = packet;
+  loop.submitNative(() => {
+    to._inFlight = null;
+    to._onRead(packet.text);
+  });
+}
+
+// The peer of `from` reads end-of-stream, after any data still on the way.
+function sendEof(from) {
+  if (from._eofSent || from._peer === null) return;
+  from._eofSent = true;
+  const peer = from._peer;
+  loop.submitNative(() => peer._onEof());
+}
+
+// ---- the readable side --------------------------------------------------------------------
+
+// Chunks pushed while nobody reads are kept; an on('data') listener resumes the stream and
+// the kept chunks flow on the next tick; 'end' follows the last chunk, then autoDestroy.
+class Readable extends EventEmitter {
+  constructor() {
+    super();
+    this._readableState = {
+      buffer: [],
+      flowing: null,
+      ended: false,
+      endEmitted: false,
+      sync: true, // before the first read, pushes are kept even when flowing
+      resumeScheduled: false,
+      flowScheduled: false,
+      endScheduled: false,
+      encoding: null,
+      readOnEof: false, // sockets read(0) at end-of-stream, so 'end' comes unread too
+      consuming: false,
+    };
+    this.readable = true;
+    this.destroyed = false;
+  }
+
+  get readableEnded() {
+    return this._readableState.endEmitted;
+  }
+  get readableFlowing() {
+    return this._readableState.flowing;
+  }
+  get readableEncoding() {
+    return this._readableState.encoding;
+  }
+
+  on(type, listener) {
+    super.on(type, listener);
+    if (type === 'data') this._dataListenerAdded();
+    return this;
+  }
+  once(type, listener) {
+    super.once(type, listener);
+    if (type === 'data') this._dataListenerAdded();
+    return this;
+  }
+  _dataListenerAdded() {
+    const rs = this._readableState;
+    rs.consuming = true;
+    if (rs.flowing !== false) this.resume();
+  }
+
+  setEncoding(encoding) {
+    this._readableState.encoding = encoding ? String(encoding).toLowerCase() : 'utf8';
+    return this;
+  }
+
+  resume() {
+    const rs = this._readableState;
+    if (!rs.flowing) {
+      rs.flowing = true;
+      if (!rs.resumeScheduled) {
+        rs.resumeScheduled = true;
+        loop.nextTick(() => {
+          rs.resumeScheduled = false;
+          this.emit('resume');
+          flow(this);
+        });
+      }
+    }
+    return this;
+  }
+
+  pause() {
+    const rs = this._readableState;
+    if (rs.flowing !== false) {
+      rs.flowing = false;
+      this.emit('pause');
+    }
+    return this;
+  }
+
+  isPaused() {
+    return this._readableState.flowing === false;
+  }
+
+  read() {
+    const rs = this._readableState;
+    rs.sync = false;
+    rs.consuming = true;
+    if (rs.buffer.length === 0) {
+      if (rs.ended) scheduleEnd(this);
+      return null;
+    }
+    const text = rs.buffer.join('');
+    rs.buffer = [];
+    if (rs.ended) scheduleEnd(this);
+    return this._chunk(text);
+  }
+
+  push(text) {
+    const rs = this._readableState;
+    if (rs.ended) return false;
+    if (text === null) {
+      rs.ended = true;
+      if (rs.buffer.length === 0 && (rs.flowing || rs.readOnEof)) scheduleEnd(this);
+      return false;
+    }
+    if (rs.flowing && rs.buffer.length === 0 && !rs.sync) {
+      this.emit('data', this._chunk(text));
+    } else {
+      rs.buffer.push(text);
+      if (rs.flowing && !rs.resumeScheduled && !rs.flowScheduled) {
+        rs.flowScheduled = true;
+        loop.nextTick(() => {
+          rs.flowScheduled = false;
+          flow(this);
+        });
+      }
+    }
+    return true;
+  }
+
+  _chunk(text) {
+    return this._readableState.encoding ? text : internal.Buffer.from(text);
+  }
+
+  // What follows 'end' (autoDestroy for a plain readable).
+  _afterEnd() {
+    this.destroy();
+  }
+
+  destroy(err) {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    this.readable = false;
+    loop.nextTick(() => {
+      if (err && this._emitsDestroyError()) this.emit('error', err);
+      this.emit('close');
+    });
+    return this;
+  }
+  _emitsDestroyError() {
+    return true;
+  }
+}
+
+Readable.prototype.addListener = Readable.prototype.on;
+
+function flow(stream) {
+  const rs = stream._readableState;
+  rs.sync = false;
+  while (rs.flowing && rs.buffer.length > 0 && !stream.destroyed) {
+    stream.emit('data', stream._chunk(rs.buffer.shift()));
+  }
+  if (rs.ended && rs.buffer.length === 0) scheduleEnd(stream);
+}
+
+function scheduleEnd(stream) {
+  const rs = stream._readableState;
+  if (rs.endScheduled || rs.endEmitted) return;
+  rs.endScheduled = true;
+  loop.nextTick(() => {
+    if (rs.endEmitted || rs.buffer.length > 0 || stream.destroyed) return;
+    rs.endEmitted = true;
+    stream.readable = false;
+    stream.emit('end');
+    stream._afterEnd();
+  });
+}
+
+// ---- sockets ------------------------------------------------------------------------------
+
+function normalizeConnectArgs(args) {
+  let options;
+  if (args[0] !== null && typeof args[0] === 'object') options = Object.assign({}, args[0]);
+  else {
+    options = { port: args[0] };
+    if (typeof args[1] === 'string') options.host = args[1];
+  }
+  const last = args[args.length - 1];
+  return [options, typeof last === 'function' ? last : undefined];
+}
+
+class Socket extends Readable {
+  constructor(options) {
+    super();
+    options = options || {};
+    this._handle = null;
+    this._refed = true;
+    this._peer = null; // the socket at the other end
+    this._inFlight = null; // data on its way to this socket
+    this._eofSent = false;
+    this._pending = []; // writes made while connecting
+    this._writableState = { ending: false, finished: false, shutdown: false };
+    this.connecting = false;
+    this.allowHalfOpen = !!options.allowHalfOpen;
+    this.server = null;
+    this._server = null;
+    this.bytesRead = 0;
+    this.bytesWritten = 0;
+    this.remoteAddress = undefined;
+    this.remotePort = undefined;
+    this.remoteFamily = undefined;
+    this.localAddress = undefined;
+    this.localPort = undefined;
+    this._readableState.readOnEof = true;
+    if (options.handle) {
+      this._attach(options.handle);
+      this._readableState.sync = false;
+    }
+  }
+
+  _attach(handle) {
+    this._handle = handle;
+    if (this._refed) loop.refHandle(1);
+  }
+
+  get writable() {
+    return !this.destroyed && !this._writableState.ending;
+  }
+  get writableEnded() {
+    return this._writableState.ending;
+  }
+  get writableFinished() {
+    return this._writableState.finished;
+  }
+  get pending() {
+    return this._handle === null || this.connecting;
+  }
+  get readyState() {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable) return 'readOnly';
+    if (this.writable) return 'writeOnly';
+    return 'closed';
+  }
+
+  connect(...args) {
+    const [options, cb] = normalizeConnectArgs(args);
+    const port = validPort(options.port);
+    const host = options.host || options.hostname || 'localhost';
+    if (cb) this.once('connect', cb);
+    this.connecting = true;
+    if (this._handle === null) this._attach(new TCP('TCPWRAP'));
+    const id = this._handle[asyncIdKey];
+    if (isIP(host)) {
+      withTrigger(id, loop.nextTick, () => {
+        if (this.connecting) withTrigger(id, () => this._internalConnect(host, port));
+      });
+    } else {
+      withTrigger(id, loop.submitIo, 'GETADDRINFOREQWRAP', () => {
+        const address = resolveName(host);
+        if (!this.connecting) return;
+        if (address === null) this.destroy(notFound(host));
+        else withTrigger(id, () => this._internalConnect(address, port));
+      });
+    }
+    return this;
+  }
+
+  _internalConnect(address, port) {
+    const server = listening.get(port);
+    // The server accepts in the same poll phase, just before the connect request completes.
+    if (server !== undefined) loop.submitNative(() => accept(server, this, address));
+    loop.submitIo('TCPCONNECTWRAP', () => this._afterConnect(address, port));
+  }
+
+  _afterConnect(address, port) {
+    if (this.destroyed) return;
+    if (this._peer === null) {
+      this.destroy(uvException('ECONNREFUSED', 'connect', address, port));
+      return;
+    }
+    this.connecting = false;
+    this._readableState.sync = false;
+    this.remoteAddress = address;
+    this.remotePort = port;
+    this.remoteFamily = familyOf(address);
+    this.localAddress = address;
+    for (const [text, cb] of this._pending.splice(0)) this._send(text, cb);
+    this.emit('connect');
+    this.emit('ready');
+    if (this._writableState.ending) this._shutdown();
+  }
+
+  write(data, encoding, cb) {
+    if (typeof encoding === 'function') cb = encoding;
+    if (this.destroyed || this._writableState.ending) {
+      const err = this.destroyed
+        ? streamError('ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed')
+        : streamError('ERR_STREAM_WRITE_AFTER_END', 'write after end');
+      loop.nextTick(() => {
+        if (typeof cb === 'function') cb(err);
+        if (!this.destroyed) this.destroy(err);
+      });
+      return false;
+    }
+    const text = toText(data);
+    if (this.connecting || this._peer === null) this._pending.push([text, cb]);
+    else this._send(text, cb);
+    return true;
+  }
+
+  // Writes to a loopback peer complete at once; the callback comes on the next tick.
+  _send(text, cb) {
+    this.bytesWritten += utf8Length(text);
+    if (this._peer !== null && !this._peer.destroyed) transmit(this._peer, text);
+    if (typeof cb === 'function') loop.nextTick(cb, null);
+  }
+
+  end(data, encoding, cb) {
+    if (typeof data === 'function') {
+      cb = data;
+      data = undefined;
+    } else if (typeof encoding === 'function') {
+      cb = encoding;
+      encoding = undefined;
+    }
+    if (data !== undefined && data !== null) this.write(data, encoding);
+    const ws = this._writableState;
+    if (typeof cb === 'function') {
+      if (ws.finished) loop.nextTick(cb);
+      else this.once('finish', cb);
+    }
+    if (ws.ending) return this;
+    ws.ending = true;
+    if (!this.connecting && this._handle !== null) this._shutdown();
+    return this;
+  }
+
+  _shutdown() {
+    const ws = this._writableState;
+    if (ws.shutdown || this.destroyed) return;
+    ws.shutdown = true;
+    withTrigger(this._handle[asyncIdKey], loop.submitIo, 'SHUTDOWNWRAP', () => {
+      sendEof(this);
+      if (this.destroyed) return;
+      loop.nextTick(() => {
+        ws.finished = true;
+        this.emit('finish');
+        if (this._readableState.endEmitted) this.destroy();
+      });
+    });
+  }
+
+  destroySoon() {
+    if (this.writable) this.end();
+    if (this._writableState.finished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  // After 'end': without allowHalfOpen the socket ends its side too; once both sides are done
+  // it is destroyed.
+  _afterEnd() {
+    if (this.writable && !this.allowHalfOpen) loop.nextTick(() => this.end());
+    else if (this._writableState.finished) this.destroy();
+  }
+
+  // Bytes read (native): into the stream under the socket's handle, or straight to a consumer
+  // (the http server's parser reads the handle itself, as Node's does).
+  _onRead(text) {
+    if (this.destroyed || this._handle === null) return;
+    this.bytesRead += utf8Length(text);
+    if (this._consumer) this._consumer(text);
+    else loop.makeCallback(this._handle, () => this.push(text));
+  }
+
+  _onEof() {
+    if (this.destroyed || this._handle === null || this._readableState.ended) return;
+    loop.makeCallback(this._handle, () => this.push(null));
+  }
+
+  destroy(err) {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    this.readable = false;
+    this.connecting = false;
+    sendEof(this);
+    if (this._server !== null) {
+      this._server._connections--;
+      this._server._emitCloseIfDrained();
+    }
+    if (err) loop.nextTick(() => this.emit('error', err));
+    const handle = this._handle;
+    if (handle !== null) {
+      this._handle = null;
+      if (this._refed) loop.refHandle(-1);
+      loop.closeHandle(handle, () => this.emit('close', !!err));
+    } else {
+      loop.nextTick(() => this.emit('close', !!err));
+    }
+    return this;
+  }
+
+  resetAndDestroy() {
+    return this.destroy();
+  }
+
+  address() {
+    if (this.localAddress === undefined) return {};
+    return { address: this.localAddress, family: familyOf(this.localAddress), port: this.localPort };
+  }
+
+  ref() {
+    if (!this._refed) {
+      this._refed = true;
+      if (this._handle !== null) loop.refHandle(1);
+    }
+    return this;
+  }
+
+  unref() {
+    if (this._refed) {
+      this._refed = false;
+      if (this._handle !== null) loop.refHandle(-1);
+    }
+    return this;
+  }
+
+  setTimeout(ms, cb) {
+    this.timeout = ms;
+    if (typeof cb === 'function') this.once('timeout', cb);
+    return this;
+  }
+  setNoDelay() {
+    return this;
+  }
+  setKeepAlive() {
+    return this;
+  }
+}
+
+// A connection arrives (native): the accepted handle is made outside any callback, triggered
+// by the server; then the server's onconnection runs under the server's handle.
+function accept(server, client, address) {
+  if (server._handle === null || client.destroyed) return;
+  const handle = withTrigger(server._asyncId, () => new TCP('TCPWRAP'));
+  loop.makeCallback(server._handle, () => {
+    const socket = new Socket({ handle, allowHalfOpen: server.allowHalfOpen });
+    const clientPort = allocatePort();
+    socket._peer = client;
+    client._peer = socket;
+    client.localPort = clientPort;
+    socket.localAddress = address;
+    socket.localPort = server._port;
+    socket.remoteAddress = address;
+    socket.remotePort = clientPort;
+    socket.remoteFamily = familyOf(address);
+    socket.server = server;
+    socket._server = server;
+    server._connections++;
+    if (server.pauseOnConnect) socket.pause();
+    server.emit('connection', socket);
+  });
+}
+
+// ---- servers ------------------------------------------------------------------------------
+
+class Server extends EventEmitter {
+  constructor(options, connectionListener) {
+    super();
+    if (typeof options === 'function') {
+      connectionListener = options;
+      options = {};
+    }
+    options = options || {};
+    this.allowHalfOpen = !!options.allowHalfOpen;
+    this.pauseOnConnect = !!options.pauseOnConnect;
+    this._handle = null;
+    this._asyncId = -1;
+    this._connections = 0;
+    this._port = null;
+    this._host = null;
+    this._refed = true;
+    this.maxConnections = undefined;
+    if (typeof connectionListener === 'function') this.on('connection', connectionListener);
+  }
+
+  get listening() {
+    return this._handle !== null;
+  }
+
+  listen(...args) {
+    const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    let port;
+    let host;
+    if (args[0] !== null && typeof args[0] === 'object') {
+      port = args[0].port;
+      host = args[0].host;
+    } else {
+      port = args[0];
+      if (typeof args[1] === 'string') host = args[1];
+    }
+    port = validPort(port);
+    if (this._handle !== null) {
+      throw nodeError(
+        Error,
+        'ERR_SERVER_ALREADY_LISTEN',
+        'Listen method has been called more than once without closing.',
+      );
+    }
+    if (cb) this.once('listening', cb);
+    if (host === undefined || host === null) this._setupListen(port, null);
+    else if (isIP(host)) loop.nextTick(() => this._setupListen(port, host)); // dns.lookup of an IP
+    else {
+      loop.submitIo('GETADDRINFOREQWRAP', () => {
+        const address = resolveName(host);
+        if (address === null) this.emit('error', notFound(host));
+        else this._setupListen(port, address);
+      });
+    }
+    return this;
+  }
+
+  _setupListen(port, host) {
+    if (port !== 0 && listening.has(port)) {
+      const err = uvException('EADDRINUSE', 'listen', host || '::', port);
+      loop.nextTick(() => this.emit('error', err));
+      return;
+    }
+    if (port === 0) port = allocatePort();
+    this._handle = new TCP('TCPSERVERWRAP');
+    this._asyncId = this._handle[asyncIdKey];
+    if (this._refed) loop.refHandle(1);
+    this._port = port;
+    this._host = host;
+    listening.set(port, this);
+    withTrigger(this._asyncId, loop.nextTick, () => {
+      if (this._handle !== null) this.emit('listening');
+    });
+  }
+
+  address() {
+    if (this._handle === null) return null;
+    const address = this._host === null ? '::' : this._host;
+    return { address, family: familyOf(address), port: this._port };
+  }
+
+  close(cb) {
+    if (typeof cb === 'function') {
+      if (this._handle === null) {
+        this.once('close', () =>
+          cb(nodeError(Error, 'ERR_SERVER_NOT_RUNNING', 'Server is not running.')));
+      } else {
+        this.once('close', cb);
+      }
+    }
+    if (this._handle !== null) {
+      const handle = this._handle;
+      this._handle = null;
+      listening.delete(this._port);
+      if (this._refed) loop.refHandle(-1);
+      loop.closeHandle(handle, null);
+    }
+    this._emitCloseIfDrained();
+    return this;
+  }
+
+  _emitCloseIfDrained() {
+    if (this._handle !== null || this._connections > 0) return;
+    withTrigger(this._asyncId, loop.nextTick, () => this.emit('close'));
+  }
+
+  getConnections(cb) {
+    loop.nextTick(cb, null, this._connections);
+    return this;
+  }
+
+  ref() {
+    if (!this._refed) {
+      this._refed = true;
+      if (this._handle !== null) loop.refHandle(1);
+    }
+    return this;
+  }
+
+  unref() {
+    if (this._refed) {
+      this._refed = false;
+      if (this._handle !== null) loop.refHandle(-1);
+    }
+    return this;
+  }
+}
+
+function createServer(options, connectionListener) {
+  return new Server(options, connectionListener);
+}
+
+function connect(...args) {
+  const [options] = normalizeConnectArgs(args);
+  const socket = new Socket(options);
+  return socket.connect(...args);
+}
+
+internal.net = {
+  Readable,
+  Socket,
+  Server,
+  TCP,
+  utf8Length,
+  toText,
+  module: {
+    createServer,
+    Server,
+    Socket,
+    Stream: Socket,
+    connect,
+    createConnection: connect,
+    isIP,
+    isIPv4,
+    isIPv6,
+  },
+};
