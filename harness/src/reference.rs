@@ -1,9 +1,10 @@
 //! The `reference` runtime: the embedded executable spec (`reference_impl`), run in-process.
 //!
-//! Nothing to install and no process to start: each case gets a fresh QuickJS runtime on its own
-//! thread (with a large stack, so a deep recursion in a case meets the runtime's stack guard and
-//! not the thread's end), its own temp dir for the files it writes, and the same trace channel
-//! protocol as a process runtime, so judging is identical.
+//! Nothing to install and no process to start. Each case gets a fresh QuickJS runtime, its files
+//! in memory under `/case` (a real directory behind it is made only if the script touches the
+//! file system, and removed afterwards), and the same trace-channel protocol as a process
+//! runtime, so judging is identical. The engine runs on the calling thread when its stack is big
+//! enough for the engine's stack guard, else on a per-thread worker with a big stack.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -156,7 +157,35 @@ fn spawn_worker() -> Result<mpsc::Sender<Job>, String> {
     Ok(tx)
 }
 
+/// Bytes of stack left below the caller, when the platform can tell.
+fn stack_left() -> Option<usize> {
+    // SAFETY: pthread_getattr_np fills the attribute object for the calling thread, which is
+    // destroyed before returning; only addresses are compared.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let r = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        if r != 0 {
+            return None;
+        }
+        let here = &addr as *const _ as usize;
+        here.checked_sub(addr as usize)
+    }
+}
+
+/// Run on the calling thread when it has room for the engine's stack guard and more; else on
+/// this thread's big-stack worker.
 fn run_on_worker(opts: reference_impl::Options) -> Result<reference_impl::Outcome, String> {
+    let needed = opts.stack_limit * 3;
+    if stack_left().is_some_and(|left| left >= needed) {
+        return std::panic::catch_unwind(|| reference_impl::run(&opts))
+            .map_err(|_| "the reference runtime panicked".to_string());
+    }
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         if w.is_none() {

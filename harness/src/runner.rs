@@ -21,6 +21,17 @@ use crate::runtimes::Registry;
 /// the embedded reference runtime, the executable form of the spec. It needs nothing installed.
 pub const DEFAULT_RUNTIME: &str = crate::reference::NAME;
 
+/// Stack size of the threads that run cases: enough for the reference runtime to run in place.
+pub const WORKER_STACK: usize = 16 * 1024 * 1024;
+
+/// Give threads that libtest starts later a stack as big as [`WORKER_STACK`] (it reads
+/// `RUST_MIN_STACK`). Call first thing in `main`, before any thread exists.
+pub fn request_big_thread_stacks() {
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        std::env::set_var("RUST_MIN_STACK", WORKER_STACK.to_string());
+    }
+}
+
 /// A case's time limit when it sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -214,13 +225,19 @@ pub fn run_quiet(project: &Project, suite: &Suite, cfg: &RunConfig) -> (RuntimeL
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let (outcome, _) = job.run();
-                let rec = job.record(outcome);
-                records.lock().unwrap_or_else(|p| p.into_inner()).push(rec);
-            });
+            // A big stack lets the reference runtime run on this thread directly.
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let (outcome, _) = job.run();
+                    let rec = job.record(outcome);
+                    records.lock().unwrap_or_else(|p| p.into_inner()).push(rec);
+                });
+            if let Err(e) = spawned {
+                eprintln!("cannot start a worker thread: {e}");
+            }
         }
     });
     let records = records.into_inner().unwrap_or_else(|p| p.into_inner());

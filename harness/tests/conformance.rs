@@ -6,6 +6,7 @@ use harness::project::{Project, Suite};
 use harness::runner::{self, RunConfig, DEFAULT_RUNTIME};
 
 fn main() -> std::process::ExitCode {
+    runner::request_big_thread_stacks();
     let args = libtest_mimic::Arguments::from_args();
     let runtimes: Vec<String> = std::env::var("CONFORMANCE_RUNTIME")
         .unwrap_or_else(|_| DEFAULT_RUNTIME.to_string())

@@ -28,6 +28,7 @@ usage:
       in the same run.";
 
 fn main() -> ExitCode {
+    runner::request_big_thread_stacks();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("conformance") => conformance(&args[1..]),
