@@ -20,9 +20,20 @@ const BOOTSTRAP: &[(&str, &str)] = &[
     ("internal/loop.js", include_str!("js/loop.js")),
     ("internal/process.js", include_str!("js/process.js")),
     ("internal/fs.js", include_str!("js/fs.js")),
+    ("internal/modules.js", include_str!("js/modules.js")),
+];
+
+/// Files loaded only when a case first needs them (`internal.need(key, file)`): most cases
+/// never do, and every file loaded costs every run.
+const ON_DEMAND: &[(&str, &str)] = &[
+    ("internal/util.js", include_str!("js/util.js")),
+    ("internal/web.js", include_str!("js/web.js")),
+    (
+        "internal/timers_promises.js",
+        include_str!("js/timers_promises.js"),
+    ),
     ("internal/net.js", include_str!("js/net.js")),
     ("internal/http.js", include_str!("js/http.js")),
-    ("internal/modules.js", include_str!("js/modules.js")),
 ];
 
 /// What to run and within which limits.
@@ -230,20 +241,20 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
 
 /// The bootstrap compiled to QuickJS bytecode, once per process: reading bytecode is several
 /// times cheaper than parsing the source again for every run.
-static BOOTSTRAP_BYTECODE: OnceLock<Result<Vec<Vec<u8>>, String>> = OnceLock::new();
+static BOOTSTRAP_BYTECODE: OnceLock<Result<Vec<(&'static str, Vec<u8>)>, String>> = OnceLock::new();
 
 fn wrapped(src: &str) -> String {
     format!("(function (internal) {{ 'use strict';\n{src}\n}})")
 }
 
 /// Compile each bootstrap file (wrapped as a function of `internal`) in a scratch runtime.
-fn compile_bootstrap() -> Result<Vec<Vec<u8>>, String> {
+fn compile_bootstrap() -> Result<Vec<(&'static str, Vec<u8>)>, String> {
     let rt = Runtime::new().map_err(|e| e.to_string())?;
     let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
     ctx.with(|ctx| {
         let raw = ctx.as_raw().as_ptr();
         let mut out = Vec::new();
-        for (name, src) in BOOTSTRAP {
+        for (name, src) in BOOTSTRAP.iter().chain(ON_DEMAND) {
             let code = CString::new(wrapped(src)).map_err(|e| format!("{name}: {e}"))?;
             let file = CString::new(format!("reference:{name}")).map_err(|e| e.to_string())?;
             // SAFETY: the strings are NUL-terminated and outlive the calls; every value and
@@ -274,7 +285,10 @@ fn compile_bootstrap() -> Result<Vec<Vec<u8>>, String> {
                 if buf.is_null() {
                     return Err(format!("{name}: cannot write bytecode"));
                 }
-                out.push(std::slice::from_raw_parts(buf, len as usize).to_vec());
+                out.push((
+                    *name,
+                    std::slice::from_raw_parts(buf, len as usize).to_vec(),
+                ));
                 qjs::js_free(raw, buf as *mut std::ffi::c_void);
             }
         }
@@ -285,6 +299,7 @@ fn compile_bootstrap() -> Result<Vec<Vec<u8>>, String> {
 /// Evaluate the bootstrap files; returns the object with `runMain` and `runLoop`.
 fn bootstrap<'js>(ctx: &rquickjs::Ctx<'js>, host: Object<'js>) -> Result<Object<'js>, String> {
     let internal = Object::new(ctx.clone()).map_err(|e| e.to_string())?;
+    install_loader(ctx, &host).map_err(|e| e.to_string())?;
     internal.set("host", host).map_err(|e| e.to_string())?;
     internal
         .set("builtinKey", crate::modules::BUILTIN_KEY)
@@ -292,33 +307,79 @@ fn bootstrap<'js>(ctx: &rquickjs::Ctx<'js>, host: Object<'js>) -> Result<Object<
     internal
         .set("version", crate::VERSION)
         .map_err(|e| e.to_string())?;
-    let code = BOOTSTRAP_BYTECODE.get_or_init(compile_bootstrap).as_ref()?;
-    let raw = ctx.as_raw().as_ptr();
-    for ((name, _), bytes) in BOOTSTRAP.iter().zip(code) {
-        // SAFETY: the bytecode was written by this same QuickJS build; the function value
-        // returned is owned and handed to Value::from_raw.
-        let f = unsafe {
-            let obj = qjs::JS_ReadObject(
-                raw,
-                bytes.as_ptr(),
-                bytes.len() as _,
-                qjs::JS_READ_OBJ_BYTECODE as i32,
-            );
-            if qjs::JS_IsException(obj) {
-                return Err(format!("{name}: cannot read bytecode: {:?}", ctx.catch()));
-            }
-            let v = qjs::JS_EvalFunction(raw, obj);
-            if qjs::JS_IsException(v) {
-                return Err(format!("{name}: {:?}", ctx.catch()));
-            }
-            Value::from_raw(ctx.clone(), v)
-        };
-        let f: Function = f
-            .into_function()
-            .ok_or_else(|| format!("{name}: the bootstrap file is not a function"))?;
-        f.call::<_, ()>((internal.clone(),))
-            .catch(ctx)
-            .map_err(|e| format!("{name}: {e}"))?;
+    let code = BOOTSTRAP_BYTECODE
+        .get_or_init(compile_bootstrap)
+        .as_ref()
+        .map_err(Clone::clone)?;
+    for (name, _) in BOOTSTRAP {
+        load_internal(ctx, code, name, &internal)?;
     }
     internal.get("boot").map_err(|e| e.to_string())
+}
+
+/// Evaluate one compiled bootstrap file with `internal` as its argument.
+fn load_internal<'js>(
+    ctx: &rquickjs::Ctx<'js>,
+    code: &[(&'static str, Vec<u8>)],
+    name: &str,
+    internal: &Object<'js>,
+) -> Result<(), String> {
+    let Some((_, bytes)) = code.iter().find(|(n, _)| *n == name) else {
+        return Err(format!("no internal module {name}"));
+    };
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: the bytecode was written by this same QuickJS build; the function value
+    // returned is owned and handed to Value::from_raw.
+    let f = unsafe {
+        let obj = qjs::JS_ReadObject(
+            raw,
+            bytes.as_ptr(),
+            bytes.len() as _,
+            qjs::JS_READ_OBJ_BYTECODE as i32,
+        );
+        if qjs::JS_IsException(obj) {
+            return Err(format!("{name}: cannot read bytecode: {:?}", ctx.catch()));
+        }
+        let v = qjs::JS_EvalFunction(raw, obj);
+        if qjs::JS_IsException(v) {
+            return Err(format!("{name}: {:?}", ctx.catch()));
+        }
+        Value::from_raw(ctx.clone(), v)
+    };
+    let f: Function = f
+        .into_function()
+        .ok_or_else(|| format!("{name}: the bootstrap file is not a function"))?;
+    f.call::<_, ()>((internal.clone(),))
+        .catch(ctx)
+        .map_err(|e| format!("{name}: {e}"))
+}
+
+/// `host.loadInternal(name, internal)`: load an on-demand file into `internal`.
+pub(crate) fn install_loader<'js>(
+    ctx: &rquickjs::Ctx<'js>,
+    host: &Object<'js>,
+) -> rquickjs::Result<()> {
+    host.set(
+        "loadInternal",
+        Function::new(
+            ctx.clone(),
+            |ctx: rquickjs::Ctx<'js>,
+             name: String,
+             internal: Object<'js>|
+             -> rquickjs::Result<()> {
+                let code = match BOOTSTRAP_BYTECODE.get_or_init(compile_bootstrap) {
+                    Ok(c) => c,
+                    Err(e) => return Err(rquickjs::Exception::throw_internal(&ctx, e)),
+                };
+                if !ON_DEMAND.iter().any(|(n, _)| *n == name) {
+                    return Err(rquickjs::Exception::throw_internal(
+                        &ctx,
+                        &format!("no on-demand internal module {name}"),
+                    ));
+                }
+                load_internal(&ctx, code, &name, &internal)
+                    .map_err(|e| rquickjs::Exception::throw_internal(&ctx, &e))
+            },
+        )?,
+    )
 }

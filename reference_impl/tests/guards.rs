@@ -79,7 +79,12 @@ fn memory_exhaustion_is_out_of_memory() {
         "const keep = []; for (;;) keep.push(new Array(100000).fill(1));",
         Duration::from_secs(20),
     );
-    assert_eq!(o.exit, Exit::OutOfMemory);
+    assert_eq!(
+        o.exit,
+        Exit::OutOfMemory,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

@@ -122,3 +122,9 @@ function uvError(code, syscall, path) {
 }
 
 internal.errors = { codes, nodeError, validateFunction, validateString, validateObject, uvError };
+
+// Load an on-demand bootstrap file (the engine's ON_DEMAND list) the first time it is needed.
+internal.need = (key, file) => {
+  if (internal[key] === undefined) internal.host.loadInternal(file, internal);
+  return internal[key];
+};

@@ -10,7 +10,7 @@ const { nodeError } = internal.errors;
 const ah = internal.asyncHooks;
 const loop = internal.loop;
 const { EventEmitter } = internal.events;
-const net = internal.net;
+const net = internal.need('net', 'internal/net.js');
 const { utf8Length, toText } = net;
 const { asyncIdKey } = ah;
 

@@ -504,9 +504,32 @@ function makeCallback(resource, fn, ...args) {
   return result;
 }
 
+// A completion libuv feeds to its pending queue instead of waiting for the poll (a shutdown
+// of a stream with nothing left to write): it runs in the pending phase, which comes before
+// the poll and again, for a few rounds, right after it.
+let pendingQueue = [];
+
+function submitPending(type, complete) {
+  const req = {};
+  initAsyncResource(req, type);
+  ioRefs++;
+  pendingQueue.push({ req, complete });
+  return req;
+}
+
+function runPendingPhase() {
+  const ready = pendingQueue;
+  pendingQueue = [];
+  runCompletions(ready);
+}
+
 function runIoPhase() {
   const ready = ioReady;
   ioReady = [];
+  runCompletions(ready);
+}
+
+function runCompletions(ready) {
   for (const { req, complete } of ready) {
     ioRefs--;
     if (req === null) {
@@ -603,17 +626,19 @@ function loopAlive() {
 
 function runLoopOnce() {
   runTimersPhase();
+  if (pendingQueue.length > 0) runPendingPhase();
   // poll: deliver I/O; if nothing else can happen now, move the clock to the next timer.
   if (ioReady.length > 0) runIoPhase();
   else if (
     immediateQueue.length === 0 && outstanding === null && !ah.destroyPending() &&
-    closing.length === 0
+    closing.length === 0 && pendingQueue.length === 0
   ) {
     if (refedTimers > 0 || (timers.size > 0 && loopAlive())) {
       const due = earliestDue();
       if (due !== Infinity && due > now) now = due;
     }
   }
+  for (let round = 0; round < 8 && pendingQueue.length > 0; round++) runPendingPhase();
   runCheckPhase();
   if (closing.length > 0) runClosePhase();
 }
@@ -639,6 +664,7 @@ internal.loop = {
   callback,
   submitIo,
   submitNative,
+  submitPending,
   makeCallback,
   refHandle,
   closeHandle,

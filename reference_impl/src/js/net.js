@@ -140,11 +140,13 @@ function transmit(to, text) {
     to._inFlight.text += text;
     return;
   }
-  const packet = { text };
+  const packet = { text, eof: false };
   to._inFlight = packet;
   loop.submitNative(() => {
     to._inFlight = null;
     to._onRead(packet.text);
+    // libuv stops reading after a short read, so the end-of-stream behind it comes a poll later.
+    if (packet.eof) loop.submitNative(() => to._onEof());
   });
 }
 
@@ -153,7 +155,8 @@ function sendEof(from) {
   if (from._eofSent || from._peer === null) return;
   from._eofSent = true;
   const peer = from._peer;
-  loop.submitNative(() => peer._onEof());
+  if (peer._inFlight !== null) peer._inFlight.eof = true;
+  else loop.submitNative(() => peer._onEof());
 }
 
 // ---- the readable side --------------------------------------------------------------------
@@ -175,6 +178,7 @@ class Readable extends EventEmitter {
       encoding: null,
       readOnEof: false, // sockets read(0) at end-of-stream, so 'end' comes unread too
       consuming: false,
+      readingMore: false,
     };
     this.readable = true;
     this.destroyed = false;
@@ -240,6 +244,12 @@ class Readable extends EventEmitter {
     return this._readableState.flowing === false;
   }
 
+  pipe(dest, options) {
+    this.on('data', (chunk) => dest.write(chunk));
+    if (!options || options.end !== false) this.on('end', () => dest.end());
+    return dest;
+  }
+
   read() {
     const rs = this._readableState;
     rs.sync = false;
@@ -273,6 +283,13 @@ class Readable extends EventEmitter {
           flow(this);
         });
       }
+    }
+    // Node's maybeReadMore: a tick after every chunk, whether or not anyone reads it.
+    if (!rs.readingMore) {
+      rs.readingMore = true;
+      loop.nextTick(() => {
+        rs.readingMore = false;
+      });
     }
     return true;
   }
@@ -347,8 +364,10 @@ class Socket extends Readable {
     this._peer = null; // the socket at the other end
     this._inFlight = null; // data on its way to this socket
     this._eofSent = false;
+    this._refused = false;
+    this._unaccepted = ''; // bytes sent before the server accepted the connection
     this._pending = []; // writes made while connecting
-    this._writableState = { ending: false, finished: false, shutdown: false };
+    this._writableState = { ending: false, finished: false, shutdown: false, shutdownDone: false };
     this.connecting = false;
     this.allowHalfOpen = !!options.allowHalfOpen;
     this.server = null;
@@ -415,16 +434,19 @@ class Socket extends Readable {
     return this;
   }
 
+  // The connection completes at once (the kernel's backlog takes it), whenever the server
+  // gets round to accepting it.
   _internalConnect(address, port) {
     const server = listening.get(port);
-    // The server accepts in the same poll phase, just before the connect request completes.
-    if (server !== undefined) loop.submitNative(() => accept(server, this, address));
+    this._refused = server === undefined;
+    this.localPort = allocatePort();
+    if (server !== undefined) server._enqueue(this, address);
     loop.submitIo('TCPCONNECTWRAP', () => this._afterConnect(address, port));
   }
 
   _afterConnect(address, port) {
     if (this.destroyed) return;
-    if (this._peer === null) {
+    if (this._refused) {
       this.destroy(uvException('ECONNREFUSED', 'connect', address, port));
       return;
     }
@@ -461,7 +483,8 @@ class Socket extends Readable {
   // Writes to a loopback peer complete at once; the callback comes on the next tick.
   _send(text, cb) {
     this.bytesWritten += utf8Length(text);
-    if (this._peer !== null && !this._peer.destroyed) transmit(this._peer, text);
+    if (this._peer === null) this._unaccepted += text;
+    else if (!this._peer.destroyed) transmit(this._peer, text);
     if (typeof cb === 'function') loop.nextTick(cb, null);
   }
 
@@ -489,7 +512,10 @@ class Socket extends Readable {
     const ws = this._writableState;
     if (ws.shutdown || this.destroyed) return;
     ws.shutdown = true;
-    withTrigger(this._handle[asyncIdKey], loop.submitIo, 'SHUTDOWNWRAP', () => {
+    // Nothing is left to write (writes complete at once), so libuv completes the shutdown
+    // from its pending queue, without waiting for a poll.
+    withTrigger(this._handle[asyncIdKey], loop.submitPending, 'SHUTDOWNWRAP', () => {
+      ws.shutdownDone = true;
       sendEof(this);
       if (this.destroyed) return;
       loop.nextTick(() => {
@@ -522,6 +548,16 @@ class Socket extends Readable {
     else loop.makeCallback(this._handle, () => this.push(text));
   }
 
+  // The server closed before accepting this connection (native).
+  _onReset() {
+    if (this.destroyed || this._handle === null) return;
+    const err = new Error('read ECONNRESET');
+    err.errno = -104;
+    err.code = 'ECONNRESET';
+    err.syscall = 'read';
+    loop.makeCallback(this._handle, () => this.destroy(err));
+  }
+
   _onEof() {
     if (this.destroyed || this._handle === null || this._readableState.ended) return;
     loop.makeCallback(this._handle, () => this.push(null));
@@ -533,11 +569,15 @@ class Socket extends Readable {
     this.readable = false;
     this.connecting = false;
     sendEof(this);
+    // The stream's own bookkeeping tick (which carries the error, if any) comes before the
+    // server hears of the closed connection.
+    loop.nextTick(() => {
+      if (err) this.emit('error', err);
+    });
     if (this._server !== null) {
       this._server._connections--;
       this._server._emitCloseIfDrained();
     }
-    if (err) loop.nextTick(() => this.emit('error', err));
     const handle = this._handle;
     if (handle !== null) {
       this._handle = null;
@@ -590,21 +630,27 @@ class Socket extends Readable {
 // A connection arrives (native): the accepted handle is made outside any callback, triggered
 // by the server; then the server's onconnection runs under the server's handle.
 function accept(server, client, address) {
-  if (server._handle === null || client.destroyed) return;
   const handle = withTrigger(server._asyncId, () => new TCP('TCPWRAP'));
   loop.makeCallback(server._handle, () => {
     const socket = new Socket({ handle, allowHalfOpen: server.allowHalfOpen });
-    const clientPort = allocatePort();
+    const clientPort = client.localPort;
+    // A server on the IPv6 any-address sees IPv4 peers as mapped addresses.
+    const seen = server._host === null && isIPv4(address) ? `::ffff:${address}` : address;
     socket._peer = client;
     client._peer = socket;
     client.localPort = clientPort;
-    socket.localAddress = address;
+    socket.localAddress = seen;
     socket.localPort = server._port;
-    socket.remoteAddress = address;
+    socket.remoteAddress = seen;
     socket.remotePort = clientPort;
-    socket.remoteFamily = familyOf(address);
+    socket.remoteFamily = familyOf(seen);
     socket.server = server;
     socket._server = server;
+    if (client._unaccepted !== '') {
+      transmit(socket, client._unaccepted);
+      client._unaccepted = '';
+    }
+    if (client._writableState.shutdownDone || client.destroyed) sendEof(client);
     server._connections++;
     if (server.pauseOnConnect) socket.pause();
     server.emit('connection', socket);
@@ -629,6 +675,8 @@ class Server extends EventEmitter {
     this._port = null;
     this._host = null;
     this._refed = true;
+    this._backlog = []; // [client socket, address] connected but not accepted yet
+    this._acceptScheduled = false;
     this.maxConnections = undefined;
     if (typeof connectionListener === 'function') this.on('connection', connectionListener);
   }
@@ -687,6 +735,26 @@ class Server extends EventEmitter {
     });
   }
 
+  _enqueue(client, address) {
+    this._backlog.push([client, address]);
+    if (!this._acceptScheduled) {
+      this._acceptScheduled = true;
+      loop.submitNative(() => this._acceptOne());
+    }
+  }
+
+  // Node's server takes one connection per poll phase.
+  _acceptOne() {
+    this._acceptScheduled = false;
+    if (this._handle === null || this._backlog.length === 0) return;
+    const [client, address] = this._backlog.shift();
+    accept(this, client, address);
+    if (this._backlog.length > 0 && this._handle !== null) {
+      this._acceptScheduled = true;
+      loop.submitNative(() => this._acceptOne());
+    }
+  }
+
   address() {
     if (this._handle === null) return null;
     const address = this._host === null ? '::' : this._host;
@@ -708,6 +776,8 @@ class Server extends EventEmitter {
       listening.delete(this._port);
       if (this._refed) loop.refHandle(-1);
       loop.closeHandle(handle, null);
+      // Connections nobody accepted are reset.
+      for (const [client] of this._backlog.splice(0)) loop.submitNative(() => client._onReset());
     }
     this._emitCloseIfDrained();
     return this;

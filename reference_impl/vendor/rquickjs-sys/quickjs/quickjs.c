@@ -8572,11 +8572,17 @@ JSValue JS_ThrowOutOfMemory(JSContext *ctx)
 {
     JSRuntime *rt = ctx->rt;
     if (!rt->in_out_of_memory) {
-        rt->in_out_of_memory = true;
-        JS_ThrowInternalError(ctx, "out of memory");
         /* conformance patch: as in Node, running out of memory ends the
-           program; no catch or finally may run on in a starved heap */
+           program; no catch or finally may run on in a starved heap. The
+           error itself is made with some headroom above the limit, so that
+           it is an uncatchable Error and not a bare null */
+        size_t limit = rt->malloc_state.malloc_limit;
+        rt->in_out_of_memory = true;
+        if (limit != 0)
+            rt->malloc_state.malloc_limit = limit + 1024 * 1024;
+        JS_ThrowInternalError(ctx, "out of memory");
         JS_SetUncatchableError(ctx, rt->current_exception);
+        rt->malloc_state.malloc_limit = limit;
         rt->in_out_of_memory = false;
     }
     return JS_EXCEPTION;
@@ -37157,10 +37163,13 @@ static void free_function_bytecode(JSRuntime *rt, JSFunctionBytecode *b)
 {
     int i;
 
-    if (b->byte_code_buf)
+    /* conformance patch (speed): while the runtime is being freed, every atom
+       is released at the end in one sweep; walking the bytecode to drop its
+       atom references one by one would only cost time */
+    if (b->byte_code_buf && !rt->in_free)
         free_bytecode_atoms(rt, b->byte_code_buf, b->byte_code_len, true);
 
-    if (b->vardefs) {
+    if (b->vardefs && !rt->in_free) {
         for(i = 0; i < b->arg_count + b->var_count; i++) {
             JS_FreeAtomRT(rt, b->vardefs[i].var_name);
         }
@@ -37168,7 +37177,7 @@ static void free_function_bytecode(JSRuntime *rt, JSFunctionBytecode *b)
     for(i = 0; i < b->cpool_count; i++)
         JS_FreeValueRT(rt, b->cpool[i]);
 
-    for(i = 0; i < b->closure_var_count; i++) {
+    for(i = 0; i < b->closure_var_count && !rt->in_free; i++) {
         JSClosureVar *cv = &b->closure_var[i];
         JS_FreeAtomRT(rt, cv->var_name);
     }
