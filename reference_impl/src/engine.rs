@@ -241,14 +241,17 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
 
 /// The bootstrap compiled to QuickJS bytecode, once per process: reading bytecode is several
 /// times cheaper than parsing the source again for every run.
-static BOOTSTRAP_BYTECODE: OnceLock<Result<Vec<(&'static str, Vec<u8>)>, String>> = OnceLock::new();
+static BOOTSTRAP_BYTECODE: OnceLock<Result<Compiled, String>> = OnceLock::new();
+
+/// Each bootstrap file's name and bytecode.
+type Compiled = Vec<(&'static str, Vec<u8>)>;
 
 fn wrapped(src: &str) -> String {
     format!("(function (internal) {{ 'use strict';\n{src}\n}})")
 }
 
 /// Compile each bootstrap file (wrapped as a function of `internal`) in a scratch runtime.
-fn compile_bootstrap() -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+fn compile_bootstrap() -> Result<Compiled, String> {
     let rt = Runtime::new().map_err(|e| e.to_string())?;
     let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
     ctx.with(|ctx| {
