@@ -26,6 +26,7 @@ const BOOTSTRAP: &[(&str, &str)] = &[
 /// Files loaded only when a case first needs them (`internal.need(key, file)`): most cases
 /// never do, and every file loaded costs every run.
 const ON_DEMAND: &[(&str, &str)] = &[
+    ("internal/fs_async.js", include_str!("js/fs_async.js")),
     ("internal/util.js", include_str!("js/util.js")),
     ("internal/web.js", include_str!("js/web.js")),
     (

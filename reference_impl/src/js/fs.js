@@ -1,11 +1,9 @@
-// node:fs on real files in the run's directory. Synchronous calls happen at once; callback
-// calls do the work at once but deliver the callback in a later poll phase, one loop turn per
-// request Node would make (readFile: open, fstat, read, close), each under an FSREQCALLBACK
-// resource; fs.promises resolve from the poll phase likewise.
+// node:fs on real files in the run's directory. Synchronous calls happen at once. The callback
+// and promise functions live in fs_async.js, loaded the first time one is called: here they
+// are small stand-ins that forward to it, so that every run does not pay for code few use.
 
 const { host } = internal;
-const { uvError, validateFunction } = internal.errors;
-const loop = internal.loop;
+const { uvError } = internal.errors;
 
 function hostCall(syscall, path, fn) {
   try {
@@ -119,176 +117,21 @@ function readdirSync(path) {
   return hostCall('scandir', p, () => host.readdir(p));
 }
 
-// ---- callbacks ------------------------------------------------------------------------------
+// ---- callbacks and promises, on demand ----------------------------------------------------
 
-// Run `steps` one loop turn each; the last one's result goes to the callback.
-function request(steps, cb) {
-  let i = 0;
-  let value;
-  const next = () => {
-    loop.submitIo('FSREQCALLBACK', function complete() {
-      try {
-        value = steps[i++](value);
-      } catch (err) {
-        cb(err);
-        return;
-      }
-      if (i < steps.length) next();
-      else cb(null, value);
-    });
-  };
-  next();
-}
-
-function lastFunction(args) {
-  const cb = args[args.length - 1];
-  validateFunction(cb, 'cb');
-  return cb;
-}
-
-function readFile(path, ...rest) {
-  const cb = lastFunction(rest);
-  const encoding = encodingOf(rest.length > 1 ? rest[0] : undefined);
-  const p = pathOf(path);
-  let text;
-  request(
-    [
-      () => (text = hostCall('open', p, () => host.readFile(p))),
-      () => undefined,
-      () => undefined,
-      () => asResult(text, encoding),
-    ],
-    (err, data) => (err ? cb(err) : cb(null, data)),
-  );
-}
-
-function writeFile(path, data, ...rest) {
-  const cb = lastFunction(rest);
-  const flag = flagOf(rest.length > 1 ? rest[0] : undefined, 'w');
-  const p = pathOf(path);
-  request(
-    [
-      () => hostCall('open', p, () => host.writeFile(p, toText(data), flag.startsWith('a'))),
-      () => undefined,
-      () => undefined,
-    ],
-    (err) => cb(err || null),
-  );
-}
-
-function appendFile(path, data, ...rest) {
-  const cb = lastFunction(rest);
-  const p = pathOf(path);
-  request(
-    [() => hostCall('open', p, () => host.writeFile(p, toText(data), true)), () => undefined, () => undefined],
-    (err) => cb(err || null),
-  );
-}
-
-function open(path, ...rest) {
-  const cb = lastFunction(rest);
-  const flags = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : 'r';
-  const p = pathOf(path);
-  request([() => hostCall('open', p, () => host.open(p, flags))], (err, fd) =>
-    err ? cb(err) : cb(null, fd));
-}
-
-function close(fd, cb = () => {}) {
-  request([() => hostCall('close', undefined, () => host.close(fd))], (err) => cb(err || null));
-}
-
-function stat(path, ...rest) {
-  const cb = lastFunction(rest);
-  const p = pathOf(path);
-  request([() => makeStats(hostCall('stat', p, () => host.stat(p)))], (err, s) =>
-    err ? cb(err) : cb(null, s));
-}
-
-function unlink(path, cb) {
-  const p = pathOf(path);
-  request([() => hostCall('unlink', p, () => host.unlink(p))], (err) => cb(err || null));
-}
-
-function readdir(path, ...rest) {
-  const cb = lastFunction(rest);
-  const p = pathOf(path);
-  request([() => hostCall('scandir', p, () => host.readdir(p))], (err, names) =>
-    err ? cb(err) : cb(null, names));
-}
-
-function access(path, ...rest) {
-  const cb = lastFunction(rest);
-  const p = pathOf(path);
-  request([() => hostCall('access', p, () => host.stat(p))], (err) => cb(err || null));
-}
-
-// ---- promises -------------------------------------------------------------------------------
-
-// A promise settled from the poll phase of a later loop turn, as the FSREQPROMISE would be.
-function promised(steps) {
-  return new Promise((resolve, reject) => {
-    let i = 0;
-    let value;
-    const next = () => {
-      loop.submitIo('FSREQPROMISE', function complete() {
-        try {
-          value = steps[i++](value);
-        } catch (err) {
-          reject(err);
-          return;
-        }
-        if (i < steps.length) next();
-        else resolve(value);
-      });
-    };
-    next();
-  });
-}
-
-const promises = {
-  readFile(path, options) {
-    const p = pathOf(path);
-    const encoding = encodingOf(options);
-    let text;
-    return promised([
-      () => (text = hostCall('open', p, () => host.readFile(p))),
-      () => undefined,
-      () => asResult(text, encoding),
-    ]);
-  },
-  writeFile(path, data, options) {
-    const p = pathOf(path);
-    const flag = flagOf(options, 'w');
-    return promised([
-      () => hostCall('open', p, () => host.writeFile(p, toText(data), flag.startsWith('a'))),
-      () => undefined,
-    ]);
-  },
-  appendFile(path, data) {
-    const p = pathOf(path);
-    return promised([() => hostCall('open', p, () => host.writeFile(p, toText(data), true))]);
-  },
-  stat(path) {
-    const p = pathOf(path);
-    return promised([() => makeStats(hostCall('stat', p, () => host.stat(p)))]);
-  },
-  unlink(path) {
-    const p = pathOf(path);
-    return promised([() => hostCall('unlink', p, () => host.unlink(p))]);
-  },
-  readdir(path) {
-    const p = pathOf(path);
-    return promised([() => hostCall('scandir', p, () => host.readdir(p))]);
-  },
-  access(path) {
-    const p = pathOf(path);
-    return promised([() => void hostCall('access', p, () => host.stat(p))]);
-  },
-  mkdir(path) {
-    const p = pathOf(path);
-    return promised([() => hostCall('mkdir', p, () => host.mkdir(p))]);
-  },
-};
+internal.fsHelpers = { hostCall, encodingOf, flagOf, toText, asResult, pathOf, makeStats };
+const asyncPart = () => internal.need('fsAsync', 'internal/fs_async.js');
+// One forwarding function per name, all from one piece of code (named as Node names them).
+const forward = (pick, name) =>
+  ({
+    [name](...args) {
+      return Reflect.apply(pick()[name], this, args);
+    },
+  })[name];
+const callbackNames = ['readFile', 'writeFile', 'appendFile', 'open', 'close', 'stat', 'unlink', 'readdir', 'access'];
+const promiseNames = ['readFile', 'writeFile', 'appendFile', 'stat', 'unlink', 'readdir', 'access', 'mkdir'];
+const promises = {};
+for (const name of promiseNames) promises[name] = forward(() => asyncPart().promises, name);
 
 internal.fs = {
   readFileSync,
@@ -302,15 +145,7 @@ internal.fs = {
   unlinkSync,
   mkdirSync,
   readdirSync,
-  readFile,
-  writeFile,
-  appendFile,
-  open,
-  close,
-  stat,
-  unlink,
-  readdir,
-  access,
   promises,
   constants: { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1 },
 };
+for (const name of callbackNames) internal.fs[name] = forward(asyncPart, name);
