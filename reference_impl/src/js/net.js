@@ -475,7 +475,7 @@ class Socket extends Readable {
       return false;
     }
     const text = toText(data);
-    if (this.connecting || this._peer === null) this._pending.push([text, cb]);
+    if (this.connecting || this._handle === null) this._pending.push([text, cb]);
     else this._send(text, cb);
     return true;
   }
