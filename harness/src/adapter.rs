@@ -275,6 +275,7 @@ impl Adapter for ProcessAdapter {
             Ok(d) => d,
             Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
         };
+        let _registered = process::DirGuard::new(dir.path());
         let rendered = prelude::render(case, &self.file.extensions());
         for (name, text) in &rendered.files {
             if let Err(e) = std::fs::write(dir.path().join(name), text) {

@@ -18,6 +18,30 @@ use std::time::{Duration, Instant};
 /// Process groups of runs under way, so that an interrupted harness can kill them all.
 static LIVE_GROUPS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
 
+/// Temp dirs of runs under way, so that an interrupted harness removes them too (their owners'
+/// destructors never run after `exit`).
+static LIVE_DIRS: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// A run's temp dir, registered for removal on interrupt while this guard lives.
+pub struct DirGuard(PathBuf);
+
+impl DirGuard {
+    pub fn new(path: &std::path::Path) -> DirGuard {
+        if let Ok(mut d) = LIVE_DIRS.lock() {
+            d.insert(path.to_path_buf());
+        }
+        DirGuard(path.to_path_buf())
+    }
+}
+
+impl Drop for DirGuard {
+    fn drop(&mut self) {
+        if let Ok(mut d) = LIVE_DIRS.lock() {
+            d.remove(&self.0);
+        }
+    }
+}
+
 /// On SIGINT or SIGTERM, kill every runtime process group still running, then exit with
 /// status 130. Runtimes run in their own process groups, so a Ctrl-C in the terminal does not
 /// reach them by itself; without this they would outlive the harness. Files the harness
@@ -31,7 +55,18 @@ pub fn install_interrupt_handler() {
         for g in &groups {
             kill_group(*g);
         }
-        eprintln!("interrupted: killed {} running case(s)", groups.len());
+        let dirs: Vec<PathBuf> = LIVE_DIRS
+            .lock()
+            .map(|d| d.iter().cloned().collect())
+            .unwrap_or_default();
+        for d in &dirs {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        eprintln!(
+            "interrupted: killed {} running case(s), removed {} temp dir(s)",
+            groups.len(),
+            dirs.len()
+        );
         std::process::exit(130);
     });
 }

@@ -86,6 +86,7 @@ impl Adapter for ReferenceAdapter {
         // The case sees its files in memory under a fixed directory name; a real directory
         // (unique, under the temp dir) is made only if the script touches the file system.
         let dir = std::env::temp_dir().join(format!("ah-ref-{}", trace::new_key()));
+        let registered = crate::process::DirGuard::new(&dir);
         let key = trace::new_key();
         let mut opts = reference_impl::Options::new(dir.clone(), PathBuf::from(&rendered.main));
         opts.root = CASE_ROOT.to_string();
@@ -103,6 +104,7 @@ impl Adapter for ReferenceAdapter {
         if dir.exists() {
             let _ = std::fs::remove_dir_all(&dir);
         }
+        drop(registered);
         let mut stderr_head = String::from_utf8_lossy(&out.stderr).into_owned();
         let end = match out.exit {
             reference_impl::Exit::Code(c) => End::Exited(c),

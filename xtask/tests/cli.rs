@@ -170,4 +170,14 @@ fn sigint_kills_every_running_case_and_its_children() {
         left.is_empty(),
         "processes outlived the interrupt: {left:?}"
     );
+    let dirs: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("ah-"))
+        .collect();
+    assert!(
+        dirs.is_empty(),
+        "temp dirs outlived the interrupt: {dirs:?}"
+    );
 }
