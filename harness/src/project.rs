@@ -69,6 +69,16 @@ impl Suite {
             return Err(diags.sorted());
         }
         let cases = case::load_cases(cases_dir, &features, &spec)?;
+        // A damaged expected trace is bad input like a damaged case: found before anything
+        // runs, with its location, rather than as one ERROR among the results.
+        for c in &cases {
+            if let Err(d) = crate::expect::snapshot::read(&c.snapshot_path()) {
+                diags.push(d);
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags.sorted());
+        }
         Ok(Suite {
             cases,
             spec,

@@ -181,3 +181,47 @@ fn sigint_kills_every_running_case_and_its_children() {
         "temp dirs outlived the interrupt: {dirs:?}"
     );
 }
+
+#[test]
+fn corrupted_or_truncated_snapshots_exit_2_located_and_untouched() {
+    let root = checkout();
+    let case = "title: a case\nspec: [X-RULE-001]\nscript: |\n  trace('a', 1);\n";
+    write(root.path(), "cases/good.yaml", case);
+    write(root.path(), "cases/garbled.yaml", case);
+    write(root.path(), "cases/truncated.yaml", case);
+    // A good run first, to bless real snapshots on the embedded reference runtime.
+    let (code, out) = xtask(root.path(), &["conformance", "--bless"]);
+    assert_eq!(code, 1, "a first run has nothing blessed yet: {out}");
+    for name in ["good", "garbled", "truncated"] {
+        let dir = root.path().join("cases");
+        std::fs::rename(
+            dir.join(format!("{name}.snap.new")),
+            dir.join(format!("{name}.snap")),
+        )
+        .unwrap();
+    }
+    let (code, out) = xtask(root.path(), &["conformance"]);
+    assert_eq!(code, 0, "{out}");
+
+    let garbled = root.path().join("cases/garbled.snap");
+    let text = std::fs::read_to_string(&garbled).unwrap();
+    let damaged = text.replacen("---", "-x-", 1);
+    std::fs::write(&garbled, &damaged).unwrap();
+    let truncated = root.path().join("cases/truncated.snap");
+    let full = std::fs::read_to_string(&truncated).unwrap();
+    let cut = &full[..full.find("---\n").unwrap() + 10];
+    std::fs::write(&truncated, cut).unwrap();
+
+    let (code, out) = xtask(root.path(), &["conformance"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("cases/garbled.snap:1:1"), "{out}");
+    assert!(out.contains("cases/truncated.snap:"), "{out}");
+    assert!(out.contains("corrupted snapshot"), "{out}");
+    assert!(!out.contains("test result"), "nothing may run: {out}");
+    // Nothing was rewritten, not even with --bless.
+    let (code, _) = xtask(root.path(), &["conformance", "--bless"]);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(&garbled).unwrap(), damaged);
+    assert_eq!(std::fs::read_to_string(&truncated).unwrap(), cut);
+    assert!(!root.path().join("cases/garbled.snap.new").exists());
+}
