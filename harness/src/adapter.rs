@@ -243,6 +243,37 @@ impl ProcessAdapter {
     }
 }
 
+impl ProcessAdapter {
+    /// The command line and environment that run `file` in `dir`, as the adapter file says.
+    fn command(&self, file: &Path, dir: &Path) -> (Vec<String>, Vec<(String, String)>) {
+        let args: Vec<String> = self
+            .file
+            .run
+            .iter()
+            .map(|a| substitute(a, &self.binary, file, dir))
+            .collect();
+        let mut env = base_env(&self.binary, dir);
+        for (k, v) in &self.file.env {
+            env.push((k.clone(), substitute(v, &self.binary, file, dir)));
+        }
+        (args, env)
+    }
+
+    /// Run any file the way cases are run, with no trace expected: what starting this runtime
+    /// costs, the floor the benchmark compares the suite with.
+    pub fn run_file(&self, file: &Path, dir: &Path, timeout: Duration) -> process::Output {
+        let (args, env) = self.command(file, dir);
+        process::run(&Spec {
+            program: PathBuf::from(&args[0]),
+            args: args[1..].to_vec(),
+            cwd: dir.to_path_buf(),
+            env,
+            stdin: Vec::new(),
+            timeout,
+        })
+    }
+}
+
 impl Adapter for ProcessAdapter {
     fn facts(&self) -> &RuntimeFacts {
         &self.facts
@@ -283,16 +314,7 @@ impl Adapter for ProcessAdapter {
             }
         }
         let main = dir.path().join(&rendered.main);
-        let args: Vec<String> = self
-            .file
-            .run
-            .iter()
-            .map(|a| substitute(a, &self.binary, &main, dir.path()))
-            .collect();
-        let mut env = base_env(&self.binary, dir.path());
-        for (k, v) in &self.file.env {
-            env.push((k.clone(), substitute(v, &self.binary, &main, dir.path())));
-        }
+        let (args, env) = self.command(&main, dir.path());
         let key = trace::new_key();
         let spec = Spec {
             program: PathBuf::from(&args[0]),

@@ -232,3 +232,116 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
         not_passing,
     })
 }
+
+/// A process runtime measured two ways in one run: the floor (the runtime started once per
+/// case on a script that only imports `node:async_hooks`, with the suite's parallelism) and
+/// the whole suite through the harness.
+#[derive(Debug)]
+pub struct ProcessReport {
+    pub runtime: String,
+    pub version: String,
+    pub cases: usize,
+    pub workers: usize,
+    pub floor: Duration,
+    pub suite: Duration,
+    /// CPU time of the harness process itself (not its children) during the suite.
+    pub harness_cpu: Duration,
+    pub passed: usize,
+}
+
+impl ProcessReport {
+    pub fn ratio(&self) -> f64 {
+        self.suite.as_secs_f64() / self.floor.as_secs_f64().max(1e-9)
+    }
+
+    pub fn render(&self) -> String {
+        format!(
+            "bench {} {}: {} cases on {} workers\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (target <= 1.10)\n  harness CPU during the suite: {:.2} s\n",
+            self.runtime,
+            self.version,
+            self.cases,
+            self.workers,
+            self.floor.as_secs_f64(),
+            self.suite.as_secs_f64(),
+            self.passed,
+            self.ratio(),
+            self.harness_cpu.as_secs_f64(),
+        )
+    }
+}
+
+/// User plus system CPU time of this process so far.
+pub fn own_cpu() -> Duration {
+    // SAFETY: getrusage fills the struct it is given.
+    let ru = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut ru);
+        ru
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// Peak resident memory of this process, in KiB.
+pub fn peak_rss_kib() -> u64 {
+    // SAFETY: as above.
+    let ru = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut ru);
+        ru
+    };
+    ru.ru_maxrss as u64
+}
+
+pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<ProcessReport, String> {
+    let registry = crate::runtimes::Registry::load(&project.root).map_err(|d| d.to_string())?;
+    let adapter = registry.prepare(name)?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cases = suite.cases.len();
+
+    // The floor: the same number of starts, same parallelism, a script that does nothing but
+    // import the module under test.
+    let dir = tempfile::Builder::new()
+        .prefix("ah-bench-floor-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let ext = adapter.file.extensions();
+    let file = dir.path().join(format!("floor.{}", ext.esm));
+    std::fs::write(&file, "import 'node:async_hooks';\n").map_err(|e| e.to_string())?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let t = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < cases {
+                    let _ = adapter.run_file(&file, dir.path(), Duration::from_secs(30));
+                }
+            });
+        }
+    });
+    let floor = t.elapsed();
+
+    let cfg = crate::runner::RunConfig {
+        runtimes: vec![name.to_string()],
+        ..crate::runner::RunConfig::default()
+    };
+    let cpu0 = own_cpu();
+    let t = Instant::now();
+    let (_, records) = crate::runner::run_quiet(project, suite, &cfg);
+    let suite_time = t.elapsed();
+    let harness_cpu = own_cpu().saturating_sub(cpu0);
+    let passed = records
+        .iter()
+        .filter(|r| r.outcome.status == Status::Pass)
+        .count();
+    Ok(ProcessReport {
+        runtime: name.to_string(),
+        version: adapter.facts.version.clone(),
+        cases,
+        workers,
+        floor,
+        suite: suite_time,
+        harness_cpu,
+        passed,
+    })
+}

@@ -136,6 +136,11 @@ fn plan(
             _ if name == crate::reference::NAME => {
                 Ok(Arc::new(crate::reference::ReferenceAdapter::new()) as Arc<dyn Adapter>)
             }
+            // workerd runs workers, not script files: its adapter renders each case itself.
+            Ok(reg) if name == crate::workerd::NAME => {
+                let prepared = crate::workerd::WorkerdAdapter::prepare(reg);
+                prepared.map(|a| Arc::new(a) as Arc<dyn Adapter>)
+            }
             Ok(reg) => reg.prepare(name).map(|a| Arc::new(a) as Arc<dyn Adapter>),
             Err(d) => Err(d.to_string()),
         };
@@ -186,11 +191,18 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
     let trials = jobs
         .into_iter()
         .map(|job| {
+            let shared = Arc::clone(&records);
             let records = Arc::clone(&records);
             let name = job.case.id.clone();
             let kind = job.runtime.clone();
             let ignored = job.unsupported.is_some();
-            Trial::test(name, move || {
+            // libtest never calls an ignored trial, yet results and baselines must list the
+            // case as UNSUPPORTED: record it here when the filter selects it.
+            let skipped = job
+                .unsupported
+                .clone()
+                .map(|reason| job.record(Outcome::unsupported(reason)));
+            let trial = Trial::test(name, move || {
                 let (outcome, message) = job.run();
                 let passed = matches!(outcome.status, Status::Pass | Status::Unsupported);
                 records
@@ -204,7 +216,13 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
                 }
             })
             .with_kind(kind)
-            .with_ignored_flag(ignored)
+            .with_ignored_flag(ignored);
+            if let Some(rec) = skipped {
+                if !args.list && args.is_ignored(&trial) && !args.is_filtered_out(&trial) {
+                    shared.lock().unwrap_or_else(|p| p.into_inner()).push(rec);
+                }
+            }
+            trial
         })
         .collect();
     let conclusion = libtest_mimic::run(args, trials);

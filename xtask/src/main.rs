@@ -1,31 +1,45 @@
 //! `cargo xtask ...`: the project's front door. It only parses the command line and composes
 //! what the `harness` library offers; all logic lives (and is tested) there.
 //!
-//! Exit codes: 0 everything passed, 1 some case did not pass, 2 invalid input or usage.
+//! Exit codes: 0 everything passed, 1 some case did not pass (with `--check`: the run differs
+//! from a baseline), 2 invalid input or usage.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use harness::baseline::{self, Baseline};
 use harness::project::{Project, Suite};
+use harness::results::{self, Results};
 use harness::runner::{self, RunConfig, DEFAULT_RUNTIME};
 use harness::runtimes::Registry;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask conformance [--runtime NAME]... [--bless] [--repeat N] [--timeout-ms N] [FILTER] [LIBTEST OPTIONS]
+  cargo xtask conformance [--runtime NAME]... [--bless] [--repeat N] [--timeout-ms N]
+                          [--check | --update-baseline] [--results FILE] [--junit FILE]
+                          [FILTER] [LIBTEST OPTIONS]
       Run the cases on each runtime (default: reference, the embedded one). FILTER and options such as --list,
       --exact, --skip, --test-threads, --format are those of `cargo test`.
       --bless writes the observed trace of every case that does not match as a pending
       snapshot (*.snap.new) for `cargo insta review`. --repeat N runs every case N times and
       fails the cases whose trace is not the same every time (flaky).
+      --check compares each runtime's results with its baseline, reports/baselines/<runtime>.snap,
+      and exits 1 when they differ (new failures, crashes, timeouts, unexpected passes, ...);
+      --update-baseline writes the baselines from this run instead. --results FILE writes the
+      results as JSON (schema ah-results/1, docs/results-schema.md); --junit FILE as JUnit XML.
+  cargo xtask compare OLD.json NEW.json
+      Compare two --results files and print Markdown for a pull-request comment: counts per
+      runtime, fixed, broken, new crashes and timeouts, changed alternatives, added and removed cases.
   cargo xtask runtimes install [NAME]...
       Install pinned runtimes (all in runtimes/lock.toml when none is named).
   cargo xtask runtimes list
       Show the runtimes this checkout knows.
-  cargo xtask bench [reference] [--rounds N]
-      Build in release mode and measure the reference runtime over the corpus: cases per
-      second per core, the cost split (runtime creation, script, loop), and baselines measured
-      in the same run.";
+  cargo xtask bench [RUNTIME]... [--rounds N] [--write]
+      Build in release mode and measure what a run costs. reference (the default): cases per
+      second per core and the cost split (runtime creation, script, loop). A process runtime:
+      the floor (started once per case) against the whole suite, and their ratio. --write
+      stores the figures in reports/bench.md.";
 
 fn main() -> ExitCode {
     runner::request_big_thread_stacks();
@@ -33,6 +47,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("conformance") => conformance(&args[1..]),
         Some("runtimes") => runtimes(&args[1..]),
+        Some("compare") => compare(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
@@ -47,15 +62,53 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// What a conformance run leaves behind besides its output, and how it is judged.
+#[derive(Default)]
+struct Outputs {
+    /// Judge the run by the runtimes' baselines instead of by "every case passed".
+    check: bool,
+    update_baseline: bool,
+    results: Option<PathBuf>,
+    junit: Option<PathBuf>,
+}
+
 fn conformance(args: &[String]) -> ExitCode {
     let mut cfg = RunConfig {
         runtimes: Vec::new(),
         ..RunConfig::default()
     };
+    let mut outputs = Outputs::default();
     let mut rest = vec!["conformance".to_string()];
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        if let Some((flag, value)) = a.split_once('=') {
+            if matches!(flag, "--results" | "--junit") {
+                let slot = if flag == "--results" {
+                    &mut outputs.results
+                } else {
+                    &mut outputs.junit
+                };
+                if value.is_empty() {
+                    return usage_error(&format!("{flag} needs a file name"));
+                }
+                *slot = Some(PathBuf::from(value));
+                continue;
+            }
+        }
         match a.as_str() {
+            "--check" => outputs.check = true,
+            "--update-baseline" => outputs.update_baseline = true,
+            "--results" | "--junit" => {
+                let Some(v) = it.next().filter(|v| !v.starts_with("--")) else {
+                    return usage_error(&format!("{a} needs a file name"));
+                };
+                let slot = if a == "--results" {
+                    &mut outputs.results
+                } else {
+                    &mut outputs.junit
+                };
+                *slot = Some(PathBuf::from(v));
+            }
             "--runtime" | "-r" => match it.next() {
                 Some(v) => cfg.runtimes.push(v.clone()),
                 None => return usage_error("--runtime needs a name"),
@@ -80,10 +133,19 @@ fn conformance(args: &[String]) -> ExitCode {
             }
         }
     }
+    if outputs.check && outputs.update_baseline {
+        return usage_error(
+            "--check and --update-baseline cannot be combined: check first, and update the baseline when the change is intended",
+        );
+    }
+    if outputs.check && cfg.bless {
+        return usage_error("--check cannot be combined with --bless");
+    }
     if cfg.runtimes.is_empty() {
         eprintln!("conformance: no --runtime given; using the default runtime {DEFAULT_RUNTIME}");
         cfg.runtimes.push(DEFAULT_RUNTIME.to_string());
     }
+    cfg.runtimes.dedup();
     let targs = match libtest_args(&rest) {
         Ok(a) => a,
         Err(e) => return usage_error(&e),
@@ -96,14 +158,264 @@ fn conformance(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Err(e) = check_runtime_names(&project, &cfg.runtimes) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    // Baselines are read before anything runs, so that a missing or corrupted one costs no run.
+    let previous = if outputs.check || outputs.update_baseline {
+        match load_baselines(&project, &cfg.runtimes, outputs.check) {
+            Ok(b) => b,
+            Err(code) => return code,
+        }
+    } else {
+        Vec::new()
+    };
     harness::process::install_interrupt_handler();
     let result = runner::run(&project, &suite, &cfg, &targs);
     print_summary(&suite, &result);
-    if result.conclusion.has_failed() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    let mut code = if result.conclusion.has_failed() { 1 } else { 0 };
+    // The files come before the baseline verdict, so that CI keeps them when the check fails.
+    if outputs.results.is_some() || outputs.junit.is_some() {
+        let doc = Results::from_run(&cfg, Some(&suite), &result.runtimes, &result.records);
+        if let Some(p) = &outputs.results {
+            code = code.max(write_output(p, "results", doc.to_json().as_bytes()));
+        }
+        if let Some(p) = &outputs.junit {
+            code = code.max(write_output(p, "JUnit XML", doc.to_junit().as_bytes()));
+        }
     }
+    if !(outputs.check || outputs.update_baseline) {
+        return ExitCode::from(code);
+    }
+    if result.records.is_empty() {
+        eprintln!("baseline: no case ran (--list, or a filter that matches nothing); nothing was checked or written");
+        return ExitCode::from(code);
+    }
+    let verdict = if outputs.update_baseline {
+        update_baselines(&project, &suite, &result, &previous)
+    } else {
+        check_baselines(&project, &suite, &result, &previous)
+    };
+    // With a baseline, known failures are not failures: the baseline's verdict replaces the
+    // run's, except that a file that could not be written still fails the command.
+    ExitCode::from(if code == 2 { 2 } else { verdict })
+}
+
+/// Write an output file the user asked for; 0 when written, 2 when not.
+fn write_output(path: &Path, what: &str, bytes: &[u8]) -> u8 {
+    match results::write_atomic(path, bytes) {
+        Ok(()) => {
+            eprintln!("{what} written to {}", path.display());
+            0
+        }
+        Err(e) => {
+            eprintln!(
+                "error: {}: cannot write the {what} file: {e}; check that its directory is writable",
+                path.display()
+            );
+            2
+        }
+    }
+}
+
+/// Each runtime with its baseline (`None`: there is none yet). With `required` (`--check`), a
+/// missing baseline is an error that says how to make one.
+fn load_baselines(
+    project: &Project,
+    runtimes: &[String],
+    required: bool,
+) -> Result<Vec<(String, Option<Baseline>)>, ExitCode> {
+    let mut out = Vec::new();
+    let mut bad = false;
+    for rt in runtimes {
+        let path = baseline::path_for(project, rt);
+        let shown = project.relative(&path).display().to_string();
+        match Baseline::load(&path) {
+            Ok(Some(b)) if &b.runtime != rt => {
+                eprintln!(
+                    "error: {shown}: this baseline is for runtime `{}`, not `{rt}`; delete it and run `{}`",
+                    b.runtime,
+                    baseline::update_command(rt)
+                );
+                bad = true;
+            }
+            Ok(None) if required => {
+                eprintln!(
+                    "error: {shown}: no baseline for runtime {rt}; create it with `{}`, review it and commit it",
+                    baseline::update_command(rt)
+                );
+                bad = true;
+            }
+            Ok(b) => out.push((rt.clone(), b)),
+            Err(mut d) => {
+                d.path = project.relative(&d.path).to_path_buf();
+                eprintln!("error: {d}");
+                bad = true;
+            }
+        }
+    }
+    if bad {
+        Err(ExitCode::from(2))
+    } else {
+        Ok(out)
+    }
+}
+
+fn version_of(result: &runner::RunResult, runtime: &str) -> Result<String, String> {
+    match result.runtimes.iter().find(|(n, _)| n == runtime) {
+        Some((_, Ok(f))) => Ok(f.version.clone()),
+        Some((_, Err(e))) => Err(e.clone()),
+        None => Err("it did not run".into()),
+    }
+}
+
+/// A filter can select the trials of some runtimes only (libtest matches `[runtime] case`).
+fn ran_on(result: &runner::RunResult, runtime: &str) -> bool {
+    result.records.iter().any(|r| r.runtime == runtime)
+}
+
+/// `--check`: 0 when every runtime matches its baseline, 1 otherwise.
+fn check_baselines(
+    project: &Project,
+    suite: &Suite,
+    result: &runner::RunResult,
+    previous: &[(String, Option<Baseline>)],
+) -> u8 {
+    let mut failed = false;
+    for (rt, base) in previous {
+        let Some(base) = base else { continue };
+        if !ran_on(result, rt) {
+            println!("baseline check: {rt}: no case ran (filtered out); not checked");
+            continue;
+        }
+        // An unusable runtime still gets checked: every case is an ERROR, which the check
+        // reports as new errors.
+        let version = version_of(result, rt).unwrap_or_else(|_| "unavailable".into());
+        let observed =
+            match Baseline::from_run(project, suite, rt, &version, &result.records, Some(base)) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("baseline check: {rt}: {e}");
+                    failed = true;
+                    continue;
+                }
+            };
+        let path = baseline::path_for(project, rt);
+        let exists = |id: &str| suite.cases.iter().any(|c| c.id == id);
+        let check = baseline::check(project.relative(&path), base, &observed, exists);
+        print!("{}", check.render());
+        failed |= !check.passed();
+    }
+    u8::from(failed)
+}
+
+/// `--update-baseline`: write each runtime's baseline from this run; 0 when all were written
+/// (or already up to date), 2 when one could not be.
+fn update_baselines(
+    project: &Project,
+    suite: &Suite,
+    result: &runner::RunResult,
+    previous: &[(String, Option<Baseline>)],
+) -> u8 {
+    let mut code = 0;
+    for (rt, base) in previous {
+        let path = baseline::path_for(project, rt);
+        let shown = project.relative(&path).display().to_string();
+        if !ran_on(result, rt) {
+            println!("baseline: {rt}: no case ran (filtered out); {shown} not written");
+            continue;
+        }
+        let version = match version_of(result, rt) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("error: {shown}: not written: runtime {rt} cannot be used: {e}");
+                code = 2;
+                continue;
+            }
+        };
+        let new = match Baseline::from_run(
+            project,
+            suite,
+            rt,
+            &version,
+            &result.records,
+            base.as_ref(),
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {shown}: not written: {e}");
+                code = 2;
+                continue;
+            }
+        };
+        if base.as_ref() == Some(&new) && std::fs::read_to_string(&path).ok() == Some(new.render())
+        {
+            println!(
+                "baseline: {rt}: {shown} is up to date ({})",
+                new.counts_line()
+            );
+            continue;
+        }
+        if let Err(e) = new.write(&path) {
+            eprintln!("error: {shown}: cannot write the baseline: {e}");
+            code = 2;
+            continue;
+        }
+        println!("baseline: {rt}: wrote {shown} ({})", new.counts_line());
+        if let Some(base) = base {
+            let exists = |id: &str| suite.cases.iter().any(|c| c.id == id);
+            let changes = baseline::check(Path::new(&shown), base, &new, exists);
+            print!("{}", changes.render_changes());
+            if let Some((b, a)) = &changes.version {
+                println!("  version {b} → {a}");
+            }
+        }
+    }
+    code
+}
+
+/// `cargo xtask compare OLD NEW`: Markdown on stdout; 2 when a file cannot be read.
+fn compare(args: &[String]) -> ExitCode {
+    let [old, new] = args else {
+        return usage_error("`compare` takes two results files: OLD.json NEW.json");
+    };
+    let load = |p: &String| Results::load(Path::new(p));
+    let (old_doc, new_doc) = match (load(old), load(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprintln!("error: {e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let cmp = harness::compare::compare(&old_doc, &new_doc);
+    print!("{}", cmp.to_markdown(old, new));
+    ExitCode::SUCCESS
+}
+
+/// Runtime names are input: an adapter file that does not parse, or a name nobody knows, is
+/// a usage error (exit 2) found before anything runs. A known runtime that then fails to
+/// install or start is a result instead (ERROR for each of its cases).
+fn check_runtime_names(project: &Project, names: &[String]) -> Result<(), String> {
+    let registry = Registry::load(&project.root).map_err(|d| d.to_string())?;
+    for name in names {
+        if name == harness::reference::NAME {
+            continue;
+        }
+        if name.ends_with(".toml") {
+            harness::adapter::AdapterFile::load(std::path::Path::new(name))
+                .map_err(|d| d.to_string())?;
+            continue;
+        }
+        if let Err(e) = registry.resolve(name) {
+            if e.starts_with("unknown runtime") {
+                return Err(format!("error: {e}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// After libtest's own lines: per runtime, the count of each status, and every allowed

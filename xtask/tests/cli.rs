@@ -225,3 +225,34 @@ fn corrupted_or_truncated_snapshots_exit_2_located_and_untouched() {
     assert_eq!(std::fs::read_to_string(&truncated).unwrap(), cut);
     assert!(!root.path().join("cases/garbled.snap.new").exists());
 }
+
+#[test]
+fn an_invalid_adapter_file_or_unknown_runtime_exits_2_before_running() {
+    let root = checkout();
+    write(
+        root.path(),
+        "cases/a.yaml",
+        "title: a case\nspec: [X-RULE-001]\nscript: |\n  trace('a', 1);\n",
+    );
+    let adapter = root.path().join("bad.toml");
+    std::fs::write(
+        &adapter,
+        "description = \"x\"\nrun = [\"{bin}\"]\nversion = [\"{bin}\", \"-v\"]\n",
+    )
+    .unwrap();
+    let a = adapter.to_string_lossy().into_owned();
+    let (code, out) = xtask(root.path(), &["conformance", "--runtime", &a]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("bad.toml:2:1"), "{out}");
+    assert!(out.contains("{file}"), "{out}");
+    assert!(!out.contains("test result"), "{out}");
+
+    std::fs::write(&adapter, "run = [\"{bin}\", \"{file}\"\nversion = 3\n").unwrap();
+    let (code, out) = xtask(root.path(), &["conformance", "--runtime", &a]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("bad.toml:"), "{out}");
+
+    let (code, out) = xtask(root.path(), &["conformance", "--runtime", "nodejs@99"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("unknown runtime `nodejs@99`"), "{out}");
+}

@@ -1,13 +1,21 @@
-//! `ah-bench [--rounds N]`: the reference runtime's throughput over the corpus. Run it through
-//! `cargo xtask bench reference`, which builds it in release mode.
+//! `ah-bench [RUNTIME]... [--rounds N] [--write]`: what a conformance run costs. Run it through
+//! `cargo xtask bench`, which builds it in release mode.
+//!
+//! For `reference` (the default): cases per second per core and the per-case split. For a
+//! process runtime: the floor (the runtime started once per case) against the whole suite, and
+//! their ratio. `--write` also stores the figures in `reports/bench.md`.
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use harness::project::{Project, Suite};
 
 fn main() -> ExitCode {
+    harness::runner::request_big_thread_stacks();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut rounds = 5usize;
+    let mut write = false;
+    let mut runtimes = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -18,12 +26,16 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
-            "reference" => {}
-            other => {
-                eprintln!("ah-bench: unknown argument `{other}` (usage: ah-bench [reference] [--rounds N])");
+            "--write" => write = true,
+            other if other.starts_with('-') => {
+                eprintln!("ah-bench: unknown option `{other}` (usage: ah-bench [RUNTIME]... [--rounds N] [--write])");
                 return ExitCode::from(2);
             }
+            name => runtimes.push(name.to_string()),
         }
+    }
+    if runtimes.is_empty() {
+        runtimes.push(harness::reference::NAME.to_string());
     }
     let project = Project::locate();
     let suite = match Suite::load_project(&project) {
@@ -33,14 +45,51 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match harness::bench::run(&project, &suite, rounds) {
-        Ok(report) => {
-            print!("{}", report.render());
-            ExitCode::SUCCESS
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut md = format!(
+        "# Benchmark\n\nWritten by `cargo xtask bench {} --write` on a machine with {cores} cores; every figure in one run.\n\n```\n",
+        runtimes.join(" ")
+    );
+    let mut failed = false;
+    for name in &runtimes {
+        let text = if name == harness::reference::NAME {
+            harness::bench::run(&project, &suite, rounds).map(|r| r.render())
+        } else {
+            harness::bench::run_process(&project, &suite, name).map(|r| r.render())
+        };
+        match text {
+            Ok(t) => {
+                print!("{t}");
+                md.push_str(&t);
+            }
+            Err(e) => {
+                eprintln!("ah-bench: {name}: {e}");
+                failed = true;
+            }
         }
-        Err(e) => {
-            eprintln!("ah-bench: {e}");
-            ExitCode::from(1)
+    }
+    let peak = format!(
+        "harness peak memory (resident): {} MiB\n",
+        harness::bench::peak_rss_kib() / 1024
+    );
+    print!("{peak}");
+    md.push_str(&peak);
+    let _ = writeln!(md, "```");
+    if write {
+        let path = project.root.join("reports/bench.md");
+        let tmp = path.with_extension("md.tmp");
+        let done = std::fs::create_dir_all(project.root.join("reports"))
+            .and_then(|_| std::fs::write(&tmp, &md))
+            .and_then(|_| std::fs::rename(&tmp, &path));
+        if let Err(e) = done {
+            eprintln!("ah-bench: cannot write {}: {e}", path.display());
+            return ExitCode::from(1);
         }
+        println!("written to {}", project.relative(&path).display());
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

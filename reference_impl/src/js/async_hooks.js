@@ -406,6 +406,30 @@ class AsyncResource {
 
 // ---- AsyncLocalStorage --------------------------------------------------------------------
 
+// What withScope() returns: it enters the store at once and, on its first dispose, enters again
+// the store that was current when it was made (spec: ALS-SCOPE-*). Not exported, as in Node.
+class RunScope {
+  #storage;
+  #previousStore;
+  #disposed = false;
+
+  constructor(storage, store) {
+    this.#storage = storage;
+    this.#previousStore = storage.getStore();
+    storage.enterWith(store);
+  }
+
+  dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#storage.enterWith(this.#previousStore);
+  }
+
+  [Symbol.dispose]() {
+    this.dispose();
+  }
+}
+
 class AsyncLocalStorage {
   #defaultValue = undefined;
   #name = undefined;
@@ -453,6 +477,10 @@ class AsyncLocalStorage {
 
   exit(fn, ...args) {
     return this.run(undefined, fn, ...args);
+  }
+
+  withScope(store) {
+    return new RunScope(this, store);
   }
 
   getStore() {

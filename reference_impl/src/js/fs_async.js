@@ -1,7 +1,8 @@
 // On demand: node:fs callbacks and promises. The work happens at once; the callback (or the
-// promise's settlement) is delivered in a later poll phase, one loop turn per request Node
-// would make (readFile: open, fstat, read, close), each under its own FSREQCALLBACK (or
-// FSREQPROMISE) resource.
+// promise's settlement) is delivered in a later poll phase, one loop turn per request Node 26
+// makes, each under its own FSREQCALLBACK (or FSREQPROMISE) resource. Node 26 reads and writes a
+// whole file in one request, callbacks and promises alike (spec: HOOK-LIFE-015); Node 24 made
+// one per step (open, fstat, read, close).
 
 const { host } = internal;
 const { validateFunction } = internal.errors;
@@ -39,14 +40,8 @@ function readFile(path, ...rest) {
   const cb = lastFunction(rest);
   const encoding = encodingOf(rest.length > 1 ? rest[0] : undefined);
   const p = pathOf(path);
-  let text;
   request(
-    [
-      () => (text = hostCall('open', p, () => host.readFile(p))),
-      () => undefined,
-      () => undefined,
-      () => asResult(text, encoding),
-    ],
+    [() => asResult(hostCall('open', p, () => host.readFile(p)), encoding)],
     (err, data) => (err ? cb(err) : cb(null, data)),
   );
 }
@@ -56,11 +51,7 @@ function writeFile(path, data, ...rest) {
   const flag = flagOf(rest.length > 1 ? rest[0] : undefined, 'w');
   const p = pathOf(path);
   request(
-    [
-      () => hostCall('open', p, () => host.writeFile(p, toText(data), flag.startsWith('a'))),
-      () => undefined,
-      () => undefined,
-    ],
+    [() => hostCall('open', p, () => host.writeFile(p, toText(data), flag.startsWith('a')))],
     (err) => cb(err || null),
   );
 }
@@ -68,10 +59,8 @@ function writeFile(path, data, ...rest) {
 function appendFile(path, data, ...rest) {
   const cb = lastFunction(rest);
   const p = pathOf(path);
-  request(
-    [() => hostCall('open', p, () => host.writeFile(p, toText(data), true)), () => undefined, () => undefined],
-    (err) => cb(err || null),
-  );
+  request([() => hostCall('open', p, () => host.writeFile(p, toText(data), true))], (err) =>
+    cb(err || null));
 }
 
 function open(path, ...rest) {
@@ -113,13 +102,14 @@ function access(path, ...rest) {
 
 // ---- promises -------------------------------------------------------------------------------
 
-// A promise settled from the poll phase of a later loop turn, as the FSREQPROMISE would be.
-function promised(steps) {
+// A promise settled from the poll phase of a later loop turn, inside the request that Node
+// makes for it: an FSREQPROMISE, or (whole-file reads and writes) an FSREQCALLBACK.
+function promised(steps, type = 'FSREQPROMISE') {
   return new Promise((resolve, reject) => {
     let i = 0;
     let value;
     const next = () => {
-      loop.submitIo('FSREQPROMISE', function complete() {
+      loop.submitIo(type, function complete() {
         try {
           value = steps[i++](value);
         } catch (err) {
@@ -138,24 +128,25 @@ const promises = {
   readFile(path, options) {
     const p = pathOf(path);
     const encoding = encodingOf(options);
-    let text;
-    return promised([
-      () => (text = hostCall('open', p, () => host.readFile(p))),
-      () => undefined,
-      () => asResult(text, encoding),
-    ]);
+    return promised(
+      [() => asResult(hostCall('open', p, () => host.readFile(p)), encoding)],
+      'FSREQCALLBACK',
+    );
   },
   writeFile(path, data, options) {
     const p = pathOf(path);
     const flag = flagOf(options, 'w');
-    return promised([
-      () => hostCall('open', p, () => host.writeFile(p, toText(data), flag.startsWith('a'))),
-      () => undefined,
-    ]);
+    return promised(
+      [() => hostCall('open', p, () => host.writeFile(p, toText(data), flag.startsWith('a')))],
+      'FSREQCALLBACK',
+    );
   },
   appendFile(path, data) {
     const p = pathOf(path);
-    return promised([() => hostCall('open', p, () => host.writeFile(p, toText(data), true))]);
+    return promised(
+      [() => hostCall('open', p, () => host.writeFile(p, toText(data), true))],
+      'FSREQCALLBACK',
+    );
   },
   stat(path) {
     const p = pathOf(path);

@@ -333,16 +333,22 @@ function processTicksAndRejections() {
 function queueMicrotask(callback) {
   validateFunction(callback, 'callback');
   const resource = new ah.AsyncResource('Microtask', { requireManualDestroy: true });
+  // As in Node 26, an exception leaves the microtask's scope (its after is emitted) before it is
+  // reported, the way V8 reports an exception a microtask throws (spec: HOOK-LIFE-013).
   host.enqueueJob(function runMicrotask() {
+    let failed = false;
+    let error;
     resource.runInAsyncScope(() => {
       try {
         callback();
-      } catch (error) {
-        triggerUncaughtException(error, false);
+      } catch (e) {
+        failed = true;
+        error = e;
       } finally {
         resource.emitDestroy();
       }
     });
+    if (failed) triggerUncaughtException(error, false);
   });
 }
 
@@ -628,9 +634,11 @@ function runLoopOnce() {
   runTimersPhase();
   if (pendingQueue.length > 0) runPendingPhase();
   // poll: deliver I/O; if nothing else can happen now, move the clock to the next timer.
+  // Unref'd immediates do not stop the poll from waiting (spec: HOOK-LIFE-012); they run in
+  // the check phase that follows.
   if (ioReady.length > 0) runIoPhase();
   else if (
-    immediateQueue.length === 0 && outstanding === null && !ah.destroyPending() &&
+    refedImmediates === 0 && outstanding === null && !ah.destroyPending() &&
     closing.length === 0 && pendingQueue.length === 0
   ) {
     if (refedTimers > 0 || (timers.size > 0 && loopAlive())) {

@@ -86,11 +86,17 @@ class EventTarget {
   }
 }
 
+const kDependants = Symbol('kDependants');
+
+// The signal's own listeners first, then the signals AbortSignal.any() made from it, in the
+// same synchronous execution (spec: ALS-PATH-023).
 function abortSignal(signal, reason) {
   if (signal.aborted) return;
   signal._aborted = true;
   signal._reason = reason;
   signal.dispatchEvent(new Event('abort'));
+  const dependants = signal[kDependants];
+  if (dependants) for (const d of dependants) abortSignal(d, reason);
 }
 
 class AbortSignal extends EventTarget {
@@ -137,7 +143,10 @@ class AbortSignal extends EventTarget {
         return s;
       }
     }
-    for (const x of signals) x.addEventListener('abort', () => abortSignal(s, x.reason));
+    for (const x of signals) {
+      if (!x[kDependants]) x[kDependants] = [];
+      x[kDependants].push(s);
+    }
     return s;
   }
 }

@@ -1,0 +1,773 @@
+//! Per-runtime baselines: what a runtime is known to do, committed, so that a change in what it
+//! does is a failing check and a reviewable diff.
+//!
+//! A runtime rarely passes every case (Bun lacks hook events, Node 22 keeps the async_hooks
+//! based AsyncLocalStorage), so "exit 1 when a case fails" cannot gate its releases. The
+//! baseline records the known state instead: `reports/baselines/<runtime>.snap`, in insta's
+//! snapshot file format like the expected traces, holding the runtime's name and version, the
+//! count of each status, and every case that does not pass with its status and first divergent
+//! line. Cases that pass are not listed: any case of the corpus the file does not name is
+//! expected to pass, which keeps the file short and makes its diff in a PR read as "these
+//! cases changed".
+//!
+//! `--check` compares a run with the file and fails on any difference — new failures, crashes,
+//! timeouts, errors, newly unsupported cases, unexpected passes (a stale entry must be removed
+//! rather than tolerated), a different first divergent line, entries for cases that no longer
+//! exist, a different number of cases — but not on a version change alone, since a patch
+//! release that behaves the same should not need a commit. `--update-baseline` rewrites the
+//! file from the run.
+//!
+//! A filtered run checks and updates only the cases it ran: the entries of the other cases
+//! are carried over from the existing file, so running `als/` cannot drop `hooks/` entries.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+use crate::outcome::{Outcome, Status};
+use crate::project::{Project, Suite};
+use crate::results::{parse_status, write_atomic, STATUSES};
+use crate::runner::Record;
+
+/// Where baselines live, relative to the checkout.
+pub const DIR: &str = "reports/baselines";
+
+/// Longest summary kept in a baseline line; trace lines can be long and a baseline is read in
+/// review, where the first couple of hundred characters tell the story.
+const SUMMARY_CHARS: usize = 200;
+
+/// The baseline file name for a runtime name. Plain names (`reference`, `node@26`, `bun`) are
+/// used as they are; anything else (an adapter file path such as `./my.toml`) is reduced to
+/// safe characters and suffixed with a hash of the full name, so two runtimes can never share a
+/// file and no name can reach outside the baselines directory.
+pub fn file_name(runtime: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "._@+-".contains(c);
+    if !runtime.is_empty() && !runtime.starts_with('.') && runtime.chars().all(safe) {
+        return format!("{runtime}.snap");
+    }
+    let mut s = String::new();
+    for c in runtime.chars() {
+        if safe(c) {
+            s.push(c);
+        } else if !s.ends_with('_') {
+            s.push('_');
+        }
+    }
+    let s: String = s
+        .trim_matches(|c| c == '.' || c == '_')
+        .chars()
+        .take(60)
+        .collect();
+    let stem = if s.is_empty() { "runtime" } else { s.as_str() };
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(runtime.as_bytes());
+    let hex: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{stem}-{hex}.snap")
+}
+
+/// The baseline file of a runtime in a checkout.
+pub fn path_for(project: &Project, runtime: &str) -> PathBuf {
+    project.root.join(DIR).join(file_name(runtime))
+}
+
+/// The command that (re)creates a runtime's baseline, for messages.
+pub fn update_command(runtime: &str) -> String {
+    format!("cargo xtask conformance --runtime {runtime} --update-baseline")
+}
+
+/// One line of a baseline: a case that does not pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub status: Status,
+    /// The first divergent line (FAIL) or the reason (other statuses), on one line.
+    pub summary: String,
+}
+
+/// What one runtime is known to do over the whole corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    pub runtime: String,
+    pub version: String,
+    /// Number of cases in the corpus when the baseline was taken.
+    pub total: usize,
+    /// Every case that does not pass, by case ID.
+    pub entries: BTreeMap<String, Entry>,
+}
+
+/// The one-line account of a non-passing outcome kept in baselines and results. It must be the
+/// same for the same behaviour, run after run, so it holds no timings or absolute paths: FAIL
+/// shows the first divergence, TIMEOUT the last event seen, the others the first line of their
+/// reason with `root` (the checkout) removed.
+pub fn summary(o: &Outcome, root: Option<&Path>) -> String {
+    let line = match (o.status, &o.divergence) {
+        (Status::Fail, Some(d)) => d.to_string(),
+        (Status::Timeout, _) => {
+            let events = o.trace.iter().filter(|l| l.as_str() != "timeout").count();
+            match o.trace.iter().rev().find(|l| l.as_str() != "timeout") {
+                Some(last) => format!("timed out after event #{events} `{last}`"),
+                None => "timed out before the first event".to_string(),
+            }
+        }
+        _ => {
+            let first = o.detail.lines().next().unwrap_or("").trim().to_string();
+            match root.map(|r| r.to_string_lossy().into_owned()) {
+                Some(r) if !r.is_empty() => first.replace(&format!("{r}/"), "").replace(&r, "."),
+                _ => first,
+            }
+        }
+    };
+    let line = line.replace(['\n', '\r'], " ");
+    if line.chars().count() > SUMMARY_CHARS {
+        let mut cut: String = line.chars().take(SUMMARY_CHARS).collect();
+        cut.push('…');
+        cut
+    } else {
+        line
+    }
+}
+
+/// Render a case ID so that the parser finds where it ends: plain IDs as they are, IDs with
+/// spaces, colons or quotes as a JSON string.
+fn render_id(id: &str) -> String {
+    let plain = !id.is_empty()
+        && !id.starts_with('"')
+        && !id
+            .chars()
+            .any(|c| c.is_whitespace() || c == ':' || c.is_control());
+    if plain {
+        id.to_string()
+    } else {
+        serde_json::to_string(id).unwrap_or_default()
+    }
+}
+
+impl Baseline {
+    /// The count of each status: the listed statuses, and PASS for every other case.
+    pub fn counts(&self) -> BTreeMap<Status, usize> {
+        let mut c: BTreeMap<Status, usize> = STATUSES.iter().map(|s| (*s, 0)).collect();
+        for e in self.entries.values() {
+            *c.entry(e.status).or_default() += 1;
+        }
+        c.insert(Status::Pass, self.total.saturating_sub(self.entries.len()));
+        c
+    }
+
+    /// `205 cases: 196 PASS, 7 FAIL, 1 CRASH, 1 UNSUPPORTED` (zero counts left out).
+    pub fn counts_line(&self) -> String {
+        let parts: Vec<String> = self
+            .counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {}", s.as_str()))
+            .collect();
+        format!("{} cases: {}", self.total, parts.join(", "))
+    }
+
+    /// The baseline of one runtime after a run: the run's non-passing cases, plus, for cases
+    /// of the corpus the run did not reach (a filter), the entries of `previous`. Entries of
+    /// cases no longer in the corpus are dropped. Without `previous`, only a run of every case
+    /// can make a baseline (otherwise the cases left out would silently count as passing).
+    pub fn from_run(
+        project: &Project,
+        suite: &Suite,
+        runtime: &str,
+        version: &str,
+        records: &[Record],
+        previous: Option<&Baseline>,
+    ) -> Result<Baseline, String> {
+        let ran: BTreeMap<&str, &Outcome> = records
+            .iter()
+            .filter(|r| r.runtime == runtime)
+            .map(|r| (r.case_id.as_str(), &r.outcome))
+            .collect();
+        let mut entries = BTreeMap::new();
+        let mut missing = 0;
+        for case in &suite.cases {
+            match ran.get(case.id.as_str()) {
+                Some(o) if o.status == Status::Pass => {}
+                Some(o) => {
+                    entries.insert(
+                        case.id.clone(),
+                        Entry {
+                            status: o.status,
+                            summary: summary(o, Some(&project.root)),
+                        },
+                    );
+                }
+                None => {
+                    missing += 1;
+                    if let Some(e) = previous.and_then(|p| p.entries.get(&case.id)) {
+                        entries.insert(case.id.clone(), e.clone());
+                    }
+                }
+            }
+        }
+        if missing > 0 && previous.is_none() {
+            return Err(format!(
+                "{missing} of {} cases did not run on {runtime} (a filter or --skip?); the first \
+                 baseline of a runtime needs a run of every case",
+                suite.cases.len()
+            ));
+        }
+        Ok(Baseline {
+            runtime: runtime.to_string(),
+            version: version.to_string(),
+            total: suite.cases.len(),
+            entries,
+        })
+    }
+
+    /// The file's text: an insta snapshot whose body lists the facts one per line, so that a
+    /// change shows in a diff as the lines of the cases that changed.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str("---\n");
+        out.push_str("source: harness/src/baseline.rs\n");
+        let _ = writeln!(
+            out,
+            "description: {}",
+            serde_json::to_string(&format!(
+                "Baseline of runtime {}: status counts and every case that does not pass. Update with `{}`.",
+                self.runtime,
+                update_command(&self.runtime)
+            ))
+            .unwrap_or_default()
+        );
+        out.push_str("expression: baseline\n");
+        out.push_str("---\n");
+        let _ = writeln!(out, "runtime: {}", self.runtime);
+        let _ = writeln!(out, "version: {}", self.version);
+        let _ = writeln!(out, "cases: {}", self.total);
+        for (s, n) in self.counts() {
+            let _ = writeln!(out, "{}: {n}", s.as_str());
+        }
+        if !self.entries.is_empty() {
+            out.push('\n');
+            for (id, e) in &self.entries {
+                let _ = write!(out, "{} {}", e.status.as_str(), render_id(id));
+                if !e.summary.is_empty() {
+                    let _ = write!(out, ": {}", e.summary);
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Parse a baseline file. The count lines are derived from the entries and the total, so
+    /// they are checked for form but their numbers are not trusted: a hand-edited entry needs
+    /// no arithmetic.
+    pub fn parse(path: &Path, text: &str) -> Result<Baseline, Diagnostic> {
+        let corrupt = |line: usize, what: String| {
+            Diagnostic::new(
+                path,
+                line,
+                1,
+                format!(
+                    "corrupted baseline: {what}; restore it from version control or write it again with `cargo xtask conformance --runtime NAME --update-baseline`"
+                ),
+            )
+        };
+        let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
+        if lines.next().map(|(_, l)| l.trim_end()) != Some("---") {
+            return Err(corrupt(1, "it must start with a `---` line".into()));
+        }
+        let mut closed = false;
+        for (_, l) in lines.by_ref() {
+            if l.trim_end() == "---" {
+                closed = true;
+                break;
+            }
+        }
+        if !closed {
+            return Err(corrupt(
+                1,
+                "the metadata header is not closed by a `---` line".into(),
+            ));
+        }
+        let (mut runtime, mut version, mut total) = (None, None, None);
+        let mut entries = BTreeMap::new();
+        for (n, l) in lines {
+            let l = l.trim_end();
+            if l.is_empty() {
+                continue;
+            }
+            if let Some(v) = l.strip_prefix("runtime: ") {
+                runtime = Some(v.to_string());
+            } else if let Some(v) = l.strip_prefix("version: ") {
+                version = Some(v.to_string());
+            } else if let Some(v) = l.strip_prefix("cases: ") {
+                total = Some(
+                    v.parse::<usize>()
+                        .map_err(|_| corrupt(n, format!("`{v}` is not a number of cases")))?,
+                );
+            } else {
+                let (word, rest) = l.split_once([' ', ':']).unwrap_or((l, ""));
+                let Some(status) = parse_status(word) else {
+                    return Err(corrupt(
+                        n,
+                        format!("unexpected line `{l}` (expected `STATUS case-id: first divergent line`)"),
+                    ));
+                };
+                if l.as_bytes().get(word.len()) == Some(&b':') {
+                    // A count line (`FAIL: 3`): derived, checked for form only.
+                    if rest.trim().parse::<usize>().is_err() {
+                        return Err(corrupt(n, format!("`{l}` is not a count")));
+                    }
+                    continue;
+                }
+                if status == Status::Pass {
+                    return Err(corrupt(
+                        n,
+                        "a passing case is not listed in a baseline".into(),
+                    ));
+                }
+                let (id, summary) = parse_entry(rest)
+                    .ok_or_else(|| corrupt(n, format!("cannot read a case ID in `{l}`")))?;
+                if entries
+                    .insert(id.clone(), Entry { status, summary })
+                    .is_some()
+                {
+                    return Err(corrupt(n, format!("case `{id}` is listed twice")));
+                }
+            }
+        }
+        let runtime = runtime.ok_or_else(|| corrupt(1, "no `runtime:` line".into()))?;
+        let total = total.ok_or_else(|| corrupt(1, "no `cases:` line".into()))?;
+        Ok(Baseline {
+            runtime,
+            version: version.unwrap_or_default(),
+            total,
+            entries,
+        })
+    }
+
+    /// Read a baseline file; `Ok(None)` when there is none.
+    pub fn load(path: &Path) -> Result<Option<Baseline>, Diagnostic> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(path, &text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Diagnostic::file(path, format!("cannot read baseline: {e}"))),
+        }
+    }
+
+    /// Write the file atomically: a reader (or an interrupted run) never sees half of it.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        write_atomic(path, self.render().as_bytes())
+    }
+}
+
+/// `id: summary` or `"quoted id": summary`, either without the summary.
+fn parse_entry(rest: &str) -> Option<(String, String)> {
+    let (id, after) = if rest.starts_with('"') {
+        let mut it = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+        let id = it.next()?.ok()?;
+        (id, &rest[it.byte_offset()..])
+    } else {
+        match rest.find(':') {
+            Some(i) => (rest[..i].to_string(), &rest[i..]),
+            None => (rest.to_string(), ""),
+        }
+    };
+    if id.is_empty() {
+        return None;
+    }
+    let summary = match after {
+        "" => "",
+        a => a.strip_prefix(':')?.trim_start(),
+    };
+    Some((id, summary.to_string()))
+}
+
+/// Why a case counts as a difference from the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    /// Now FAIL; was passing or had another status.
+    NewFailure,
+    NewCrash,
+    NewTimeout,
+    NewError,
+    NewlyUnsupported,
+    /// Listed as not passing, and now passes: the entry is stale.
+    UnexpectedPass,
+    /// Same status, but a different first divergent line (or reason).
+    Changed,
+    /// Listed, but no such case exists any more.
+    Removed,
+}
+
+impl ChangeKind {
+    fn for_status(s: Status) -> ChangeKind {
+        match s {
+            Status::Pass => ChangeKind::UnexpectedPass,
+            Status::Fail => ChangeKind::NewFailure,
+            Status::Crash => ChangeKind::NewCrash,
+            Status::Timeout => ChangeKind::NewTimeout,
+            Status::Error => ChangeKind::NewError,
+            Status::Unsupported => ChangeKind::NewlyUnsupported,
+        }
+    }
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            ChangeKind::NewFailure => "new failures",
+            ChangeKind::NewCrash => "new crashes",
+            ChangeKind::NewTimeout => "new timeouts",
+            ChangeKind::NewError => "new errors",
+            ChangeKind::NewlyUnsupported => "newly unsupported",
+            ChangeKind::UnexpectedPass => "unexpected passes",
+            ChangeKind::Changed => "same status, different first divergent line",
+            ChangeKind::Removed => "listed cases that no longer exist",
+        }
+    }
+}
+
+/// One case that differs from the baseline. `None` stands for PASS (or, for `after` of a
+/// removed case, for "gone").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub case_id: String,
+    pub before: Option<Entry>,
+    pub after: Option<Entry>,
+}
+
+/// The result of comparing a run with a runtime's baseline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub runtime: String,
+    /// The baseline file, as shown to the user.
+    pub path: PathBuf,
+    /// `(baseline, run)` when the versions differ: reported, never a failure by itself.
+    pub version: Option<(String, String)>,
+    /// `(baseline, run)` when the corpus has a different number of cases.
+    pub total: Option<(usize, usize)>,
+    /// Sorted by kind, then case ID.
+    pub changes: Vec<Change>,
+}
+
+/// Compare the baseline with the state after a run (see [`Baseline::from_run`], which carries
+/// over the entries of cases the run did not reach). `exists` tells whether a case ID is in
+/// the corpus, to tell a stale entry of a removed case from an unexpected pass.
+pub fn check(
+    path: &Path,
+    baseline: &Baseline,
+    observed: &Baseline,
+    exists: impl Fn(&str) -> bool,
+) -> Check {
+    let ids: BTreeSet<&String> = baseline
+        .entries
+        .keys()
+        .chain(observed.entries.keys())
+        .collect();
+    let mut changes = Vec::new();
+    for id in ids {
+        let before = baseline.entries.get(id);
+        let after = observed.entries.get(id);
+        let kind = match (before, after) {
+            (Some(_), None) if !exists(id) => ChangeKind::Removed,
+            (Some(_), None) => ChangeKind::UnexpectedPass,
+            (None, Some(a)) => ChangeKind::for_status(a.status),
+            (Some(b), Some(a)) if b.status != a.status => ChangeKind::for_status(a.status),
+            (Some(b), Some(a)) if b.summary != a.summary => ChangeKind::Changed,
+            _ => continue,
+        };
+        changes.push(Change {
+            kind,
+            case_id: id.clone(),
+            before: before.cloned(),
+            after: after.cloned(),
+        });
+    }
+    changes.sort_by(|a, b| (a.kind, &a.case_id).cmp(&(b.kind, &b.case_id)));
+    Check {
+        runtime: observed.runtime.clone(),
+        path: path.to_path_buf(),
+        version: (baseline.version != observed.version)
+            .then(|| (baseline.version.clone(), observed.version.clone())),
+        total: (baseline.total != observed.total).then_some((baseline.total, observed.total)),
+        changes,
+    }
+}
+
+/// At most this many cases are named per kind; the rest are counted. The baseline diff after
+/// `--update-baseline` shows them all.
+const LISTED_PER_KIND: usize = 50;
+
+impl Check {
+    pub fn passed(&self) -> bool {
+        self.changes.is_empty() && self.total.is_none()
+    }
+
+    /// How many cases of each kind differ.
+    pub fn count(&self, kind: ChangeKind) -> usize {
+        self.changes.iter().filter(|c| c.kind == kind).count()
+    }
+
+    /// The report for the terminal: differences grouped by kind, the version note, and what to
+    /// run to accept the new state.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let shown = self.path.display();
+        if self.passed() {
+            let _ = writeln!(out, "baseline check: {}: matches {shown}", self.runtime);
+        } else if self.changes.is_empty() {
+            let _ = writeln!(
+                out,
+                "baseline check: {}: FAILED, the number of cases differs from {shown}",
+                self.runtime
+            );
+        } else {
+            let n = self.changes.len();
+            let _ = writeln!(
+                out,
+                "baseline check: {}: FAILED, {n} case{} differ{} from {shown}",
+                self.runtime,
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" }
+            );
+        }
+        out.push_str(&self.render_changes());
+        if let Some((before, after)) = self.total {
+            let _ = writeln!(
+                out,
+                "  the corpus has {after} cases, the baseline counted {before}: cases were added or removed"
+            );
+        }
+        if let Some((before, after)) = &self.version {
+            let _ = writeln!(
+                out,
+                "  note: version {before} in the baseline, {after} now; a version change alone does not fail the check"
+            );
+        }
+        if !self.passed() {
+            let _ = writeln!(
+                out,
+                "  if the new behaviour is right, accept it with `{}` and commit {shown}",
+                update_command(&self.runtime)
+            );
+        }
+        out
+    }
+
+    /// The differing cases grouped by kind, two-space indented, for the check and for the
+    /// account of what `--update-baseline` recorded.
+    pub fn render_changes(&self) -> String {
+        let mut out = String::new();
+        let mut kinds: Vec<ChangeKind> = self.changes.iter().map(|c| c.kind).collect();
+        kinds.dedup();
+        for kind in kinds {
+            let of_kind: Vec<&Change> = self.changes.iter().filter(|c| c.kind == kind).collect();
+            let _ = writeln!(out, "  {} ({}):", kind.heading(), of_kind.len());
+            for c in of_kind.iter().take(LISTED_PER_KIND) {
+                let status = |e: &Option<Entry>| e.as_ref().map_or("PASS", |e| e.status.as_str());
+                let _ = write!(out, "    {}", c.case_id);
+                match (kind, &c.after) {
+                    (ChangeKind::Removed, _) => {
+                        let _ = write!(out, " (was {})", status(&c.before));
+                    }
+                    (ChangeKind::Changed, Some(a)) => {
+                        let was = c.before.as_ref().map_or("", |b| b.summary.as_str());
+                        let _ = write!(
+                            out,
+                            " ({}): was: {was}; now: {}",
+                            a.status.as_str(),
+                            a.summary
+                        );
+                    }
+                    (_, after) => {
+                        let _ = write!(out, " (was {}, now {})", status(&c.before), status(after));
+                        if let Some(a) = after.as_ref().filter(|a| !a.summary.is_empty()) {
+                            let _ = write!(out, ": {}", a.summary);
+                        }
+                    }
+                }
+                out.push('\n');
+            }
+            if of_kind.len() > LISTED_PER_KIND {
+                let _ = writeln!(out, "    ... and {} more", of_kind.len() - LISTED_PER_KIND);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(status: Status, summary: &str) -> Entry {
+        Entry {
+            status,
+            summary: summary.into(),
+        }
+    }
+
+    fn baseline(entries: &[(&str, Status, &str)]) -> Baseline {
+        Baseline {
+            runtime: "node@26".into(),
+            version: "26.1.0".into(),
+            total: 10,
+            entries: entries
+                .iter()
+                .map(|(id, s, m)| (id.to_string(), entry(*s, m)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        assert_eq!(file_name("reference"), "reference.snap");
+        assert_eq!(file_name("node@26"), "node@26.snap");
+        let a = file_name("./x.toml");
+        let b = file_name("x.toml");
+        let c = file_name("../x.toml");
+        let d = file_name("/etc/x.toml");
+        assert!(a.starts_with("x.toml-") && a.ends_with(".snap"), "{a}");
+        assert_eq!(b, "x.toml.snap");
+        let all: BTreeSet<_> = [&a, &b, &c, &d].into_iter().collect();
+        assert_eq!(all.len(), 4, "{all:?}");
+        for n in [&a, &c, &d, &file_name(".."), &file_name("")] {
+            assert!(!n.contains('/') && !n.starts_with('.'), "{n}");
+        }
+    }
+
+    #[test]
+    fn render_and_parse_round_trip() {
+        let b = baseline(&[
+            (
+                "als/x",
+                Status::Fail,
+                "event #3: expected `a: 1`, observed `a: 2`",
+            ),
+            ("hooks/odd id: yes", Status::Crash, "killed by SIGSEGV"),
+            ("loop/t", Status::Timeout, ""),
+            ("net/http", Status::Unsupported, "needs http"),
+        ]);
+        let text = b.render();
+        assert!(text.contains("\nruntime: node@26\nversion: 26.1.0\ncases: 10\nPASS: 6\nFAIL: 1\nTIMEOUT: 1\nCRASH: 1\nERROR: 0\nUNSUPPORTED: 1\n\nFAIL als/x: event #3"), "{text}");
+        assert!(
+            text.contains("\nCRASH \"hooks/odd id: yes\": killed by SIGSEGV\n"),
+            "{text}"
+        );
+        assert!(text.contains("\nTIMEOUT loop/t\n"), "{text}");
+        assert_eq!(Baseline::parse(Path::new("b.snap"), &text).unwrap(), b);
+        // The expected-trace reader of case snapshots accepts the file too: same format.
+        assert!(crate::expect::snapshot::parse(Path::new("b.snap"), &text).is_ok());
+    }
+
+    #[test]
+    fn corrupted_baselines_are_located() {
+        let p = Path::new("reports/baselines/x.snap");
+        let e = Baseline::parse(p, "runtime: x\n").unwrap_err();
+        assert_eq!((e.line, e.path.as_path()), (1, p));
+        let e = Baseline::parse(p, "---\nx: y\n---\nruntime: x\ncases: 3\nWHAT a/b\n").unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        assert!(e.message.contains("unexpected line `WHAT a/b`"), "{e}");
+        let e = Baseline::parse(p, "---\n---\nruntime: x\ncases: 3\nFAIL a: 1\nFAIL a: 2\n")
+            .unwrap_err();
+        assert!(e.message.contains("listed twice"), "{e}");
+        let e = Baseline::parse(p, "---\n---\nruntime: x\n").unwrap_err();
+        assert!(e.message.contains("no `cases:` line"), "{e}");
+    }
+
+    #[test]
+    fn check_names_each_kind_of_difference() {
+        let before = baseline(&[
+            ("a/fixed", Status::Fail, "event #1: x"),
+            ("a/gone", Status::Fail, "event #1: y"),
+            ("a/moved", Status::Fail, "event #2: old"),
+            ("a/now-crash", Status::Fail, "event #1: z"),
+            ("a/same", Status::Fail, "event #4: same"),
+        ]);
+        let mut after = baseline(&[
+            ("a/broken", Status::Fail, "event #5: new"),
+            ("a/moved", Status::Fail, "event #3: new"),
+            ("a/now-crash", Status::Crash, "killed by SIGSEGV"),
+            ("a/same", Status::Fail, "event #4: same"),
+            ("b/hang", Status::Timeout, "timed out after event #1 `x`"),
+        ]);
+        after.version = "26.2.0".into();
+        let c = check(Path::new("b.snap"), &before, &after, |id| id != "a/gone");
+        let got: Vec<(ChangeKind, &str)> = c
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.case_id.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (ChangeKind::NewFailure, "a/broken"),
+                (ChangeKind::NewCrash, "a/now-crash"),
+                (ChangeKind::NewTimeout, "b/hang"),
+                (ChangeKind::UnexpectedPass, "a/fixed"),
+                (ChangeKind::Changed, "a/moved"),
+                (ChangeKind::Removed, "a/gone"),
+            ]
+        );
+        assert!(!c.passed());
+        let text = c.render();
+        assert!(
+            text.contains(
+                "  new failures (1):\n    a/broken (was PASS, now FAIL): event #5: new\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("  unexpected passes (1):\n    a/fixed (was FAIL, now PASS)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("version 26.1.0 in the baseline, 26.2.0 now"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_added_passing_case_fails_on_the_count_alone() {
+        let before = baseline(&[("a/x", Status::Fail, "e")]);
+        let mut after = before.clone();
+        after.total += 1;
+        let c = check(Path::new("b.snap"), &before, &after, |_| true);
+        assert!(!c.passed());
+        let text = c.render();
+        assert!(
+            text.starts_with(
+                "baseline check: node@26: FAILED, the number of cases differs from b.snap\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("the corpus has 11 cases, the baseline counted 10"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_version_change_alone_passes() {
+        let before = baseline(&[("a/x", Status::Fail, "e")]);
+        let mut after = before.clone();
+        after.version = "27.0.0".into();
+        let c = check(Path::new("b.snap"), &before, &after, |_| true);
+        assert!(c.passed());
+        assert!(c
+            .render()
+            .contains("a version change alone does not fail the check"));
+    }
+
+    #[test]
+    fn summaries_hold_no_timings_or_checkout_paths() {
+        let mut o = Outcome::error("did not finish within 10004 ms; the process group was killed");
+        o.status = Status::Timeout;
+        o.trace = vec!["looping:".into(), "timeout".into()];
+        assert_eq!(summary(&o, None), "timed out after event #1 `looping:`");
+        let o = Outcome::error("cannot read /src/ck/cases/a.snap: denied\nmore");
+        assert_eq!(
+            summary(&o, Some(Path::new("/src/ck"))),
+            "cannot read cases/a.snap: denied"
+        );
+        let o = Outcome::error("x".repeat(500));
+        assert_eq!(summary(&o, None).chars().count(), SUMMARY_CHARS + 1);
+    }
+}

@@ -1,0 +1,554 @@
+//! Machine-readable results of a run: a versioned JSON document and JUnit XML.
+//!
+//! The text that `cargo xtask conformance` prints is for people; CI dashboards, PR bots and
+//! `cargo xtask compare` need the same facts in a form that does not change when the wording
+//! does. [`Results`] is that form: one entry per runtime (with the facts the adapter reported)
+//! and one per case × runtime (status, time, alternative taken, observed trace, detail, stderr
+//! head). Its layout is documented in `docs/results-schema.md` and named by [`SCHEMA`]; a
+//! reader refuses a document of another schema instead of misreading it.
+//!
+//! JUnit XML is written with `quick-junit` (the crate nextest uses), one `<testsuite>` per
+//! runtime, because that is what CI systems already know how to show.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::outcome::Status;
+use crate::project::Suite;
+use crate::runner::{Record, RunConfig, RuntimeList};
+
+/// The schema name and major version written into, and required of, every results file.
+/// Adding a field keeps the version; renaming, removing or changing the meaning of one bumps it.
+pub const SCHEMA: &str = "ah-results/1";
+
+/// Every status, in the order reports show them.
+pub const STATUSES: [Status; 6] = [
+    Status::Pass,
+    Status::Fail,
+    Status::Timeout,
+    Status::Crash,
+    Status::Error,
+    Status::Unsupported,
+];
+
+/// The inverse of [`Status::as_str`].
+pub fn parse_status(s: &str) -> Option<Status> {
+    STATUSES.into_iter().find(|st| st.as_str() == s)
+}
+
+/// `Status` is serialised by the outcome module; reading it back lives here, with the only
+/// format that needs it.
+mod status_serde {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(s: &Status, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(s.as_str())
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Status, D::Error> {
+        let s = String::deserialize(de)?;
+        parse_status(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown status `{s}` (expected one of PASS, FAIL, TIMEOUT, CRASH, ERROR, UNSUPPORTED)"
+            ))
+        })
+    }
+}
+
+/// One results file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub schema: String,
+    #[serde(default)]
+    pub run: RunInfo,
+    pub runtimes: Vec<RuntimeEntry>,
+    /// Sorted by runtime, then case ID.
+    pub results: Vec<CaseResult>,
+}
+
+/// How the run was made. Informative only: nothing compares these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// UTC, RFC 3339, to the second.
+    #[serde(default)]
+    pub generated_at: Option<String>,
+    #[serde(default)]
+    pub harness_version: String,
+    /// `--repeat`: how many times each case ran.
+    #[serde(default = "one")]
+    pub repeat: u32,
+    /// `--timeout-ms`, when it overrode every case's own time limit.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A runtime asked for, and what it said about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuntimeEntry {
+    /// The name the user typed (`node@26`, `bun`, `./my.toml`).
+    pub name: String,
+    /// False when the runtime could not be prepared; `error` says why.
+    pub available: bool,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub adapter: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Cases of this run per status; every status is present, zeros included.
+    #[serde(default)]
+    pub counts: BTreeMap<String, usize>,
+}
+
+/// One case on one runtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseResult {
+    pub runtime: String,
+    pub case: String,
+    #[serde(default)]
+    pub title: String,
+    /// Requirement IDs the case cites.
+    #[serde(default)]
+    pub spec: Vec<String>,
+    #[serde(with = "status_serde")]
+    pub status: Status,
+    /// Wall time of the run (of all runs with `--repeat`), in milliseconds.
+    #[serde(default)]
+    pub duration_ms: f64,
+    /// The allowed alternative the trace matched, when not the blessed trace.
+    #[serde(default)]
+    pub alternative: Option<String>,
+    /// The observed canonical trace, ending with how the run ended (`exit 0`, `signal ...`).
+    #[serde(default)]
+    pub trace: Vec<String>,
+    /// One line: the first divergence for FAIL, the reason otherwise; empty for PASS.
+    #[serde(default)]
+    pub summary: String,
+    /// The whole explanation: the unified diff for FAIL, the reason otherwise.
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default)]
+    pub divergence: Option<DivergenceEntry>,
+    #[serde(default)]
+    pub stderr_head: String,
+}
+
+/// Where the observed trace first left the expected one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivergenceEntry {
+    /// 1-based event number, as in the text output (`event #3`).
+    pub event: usize,
+    /// The expected line there; absent when the expected trace had ended.
+    pub expected: Option<String>,
+    /// The observed line there; absent when the observed trace had ended.
+    pub observed: Option<String>,
+}
+
+impl CaseResult {
+    pub fn from_record(r: &Record, suite: Option<&Suite>) -> CaseResult {
+        let case = suite.and_then(|s| s.cases.iter().find(|c| c.id == r.case_id));
+        let o = &r.outcome;
+        CaseResult {
+            runtime: r.runtime.clone(),
+            case: r.case_id.clone(),
+            title: case.map(|c| c.title.clone()).unwrap_or_default(),
+            spec: case.map(|c| c.spec.clone()).unwrap_or_default(),
+            status: o.status,
+            duration_ms: millis(o.duration),
+            alternative: o.alternative.clone(),
+            trace: o.trace.clone(),
+            summary: if o.status == Status::Pass {
+                String::new()
+            } else {
+                crate::baseline::summary(o, None)
+            },
+            detail: if o.status == Status::Pass {
+                String::new()
+            } else {
+                o.detail.clone()
+            },
+            divergence: o.divergence.as_ref().map(|d| DivergenceEntry {
+                event: d.index + 1,
+                expected: d.expected.clone(),
+                observed: d.observed.clone(),
+            }),
+            stderr_head: o.stderr_head.clone(),
+        }
+    }
+}
+
+/// Milliseconds with microsecond precision: the reference runtime runs a case in well under
+/// one millisecond, and whole milliseconds would show it as 0.
+fn millis(d: Duration) -> f64 {
+    (d.as_micros() as f64) / 1000.0
+}
+
+/// Count records per status, with every status present.
+pub fn counts(statuses: impl IntoIterator<Item = Status>) -> BTreeMap<String, usize> {
+    let mut c: BTreeMap<String, usize> = STATUSES
+        .iter()
+        .map(|s| (s.as_str().to_string(), 0))
+        .collect();
+    for s in statuses {
+        *c.entry(s.as_str().to_string()).or_default() += 1;
+    }
+    c
+}
+
+impl Results {
+    /// The results of one run. `suite` adds each case's title and requirement IDs.
+    pub fn from_run(
+        cfg: &RunConfig,
+        suite: Option<&Suite>,
+        runtimes: &RuntimeList,
+        records: &[Record],
+    ) -> Results {
+        let runtimes = runtimes
+            .iter()
+            .map(|(name, facts)| {
+                let statuses = records
+                    .iter()
+                    .filter(|r| &r.runtime == name)
+                    .map(|r| r.outcome.status);
+                let (version, adapter, source, error) = match facts {
+                    Ok(f) => (
+                        Some(f.version.clone()),
+                        Some(f.adapter.clone()),
+                        Some(f.source.clone()),
+                        None,
+                    ),
+                    Err(e) => (None, None, None, Some(e.clone())),
+                };
+                RuntimeEntry {
+                    name: name.clone(),
+                    available: facts.is_ok(),
+                    version,
+                    adapter,
+                    source,
+                    error,
+                    counts: counts(statuses),
+                }
+            })
+            .collect();
+        let mut results: Vec<CaseResult> = records
+            .iter()
+            .map(|r| CaseResult::from_record(r, suite))
+            .collect();
+        results.sort_by(|a, b| (&a.runtime, &a.case).cmp(&(&b.runtime, &b.case)));
+        Results {
+            schema: SCHEMA.to_string(),
+            run: RunInfo {
+                generated_at: Some(utc_now()),
+                harness_version: env!("CARGO_PKG_VERSION").to_string(),
+                repeat: cfg.repeat.max(1),
+                timeout_ms: cfg.timeout.map(|t| t.as_millis() as u64),
+            },
+            runtimes,
+            results,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("results serialise");
+        s.push('\n');
+        s
+    }
+
+    /// Parse a results file; `path` only names it in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Results, String> {
+        // Look at the schema first, so that a file of another version is named as such
+        // instead of failing on whichever field changed.
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
+        match value.get("schema").and_then(|s| s.as_str()) {
+            Some(SCHEMA) => {}
+            Some(other) => {
+                return Err(format!(
+                    "{}: results schema `{other}` is not supported (this harness reads `{SCHEMA}`); \
+                     produce the file again with this checkout's `cargo xtask conformance --results FILE`",
+                    path.display()
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "{}: not a results file (no \"schema\": \"{SCHEMA}\" field); \
+                     write one with `cargo xtask conformance --results FILE`",
+                    path.display()
+                ))
+            }
+        }
+        serde_json::from_value(value)
+            .map_err(|e| format!("{}: invalid results file: {e}", path.display()))
+    }
+
+    pub fn load(path: &Path) -> Result<Results, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read results file: {e}", path.display()))?;
+        Self::parse(path, &text)
+    }
+
+    /// JUnit XML: one `<testsuite>` per runtime, one `<testcase>` per case. FAIL is a
+    /// `<failure>`; TIMEOUT, CRASH and ERROR are `<error>`s (the run itself went wrong);
+    /// UNSUPPORTED is `<skipped>`. The observed trace goes to `system-out`, the stderr head to
+    /// `system-err`.
+    pub fn to_junit(&self) -> String {
+        use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+        let mut report = Report::new("async_hooks conformance");
+        let mut total = Duration::ZERO;
+        for rt in &self.runtimes {
+            let mut suite = TestSuite::new(rt.name.as_str());
+            let mut props = vec![("available", rt.available.to_string())];
+            for (k, v) in [
+                ("version", &rt.version),
+                ("adapter", &rt.adapter),
+                ("source", &rt.source),
+                ("error", &rt.error),
+            ] {
+                if let Some(v) = v {
+                    props.push((k, v.clone()));
+                }
+            }
+            for (k, v) in props {
+                suite.add_property(quick_junit::Property::new(k, v));
+            }
+            let mut time = Duration::ZERO;
+            for r in self.results.iter().filter(|r| r.runtime == rt.name) {
+                let mut status = match r.status {
+                    Status::Pass => TestCaseStatus::success(),
+                    Status::Unsupported => TestCaseStatus::skipped(),
+                    Status::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
+                    Status::Timeout | Status::Crash | Status::Error => {
+                        TestCaseStatus::non_success(NonSuccessKind::Error)
+                    }
+                };
+                if r.status != Status::Pass {
+                    status.set_type(r.status.as_str());
+                    status.set_message(r.summary.as_str());
+                    if !r.detail.is_empty() {
+                        status.set_description(r.detail.as_str());
+                    }
+                }
+                let mut tc = TestCase::new(r.case.as_str(), status);
+                tc.set_classname(rt.name.as_str());
+                let d = Duration::from_secs_f64((r.duration_ms.max(0.0)) / 1000.0);
+                tc.set_time(d);
+                time += d;
+                if let Some(a) = &r.alternative {
+                    tc.add_property(quick_junit::Property::new("alternative", a.as_str()));
+                }
+                if !r.trace.is_empty() {
+                    tc.set_system_out(r.trace.join("\n"));
+                }
+                if !r.stderr_head.is_empty() {
+                    tc.set_system_err(r.stderr_head.as_str());
+                }
+                suite.add_test_case(tc);
+            }
+            suite.set_time(time);
+            total += time;
+            report.add_test_suite(suite);
+        }
+        report.set_time(total);
+        report
+            .to_string()
+            .expect("JUnit XML serialises to a string")
+    }
+}
+
+/// Write a file so that readers see either the old content or the new, never half of it:
+/// the bytes go to a temp file in the same directory, which is then renamed over the target.
+/// Missing parent directories are created.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ah-write-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // The temp file is removed if this fails (dropping it deletes it).
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, without a date library.
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    rfc3339(secs)
+}
+
+/// Days-to-civil conversion (proleptic Gregorian), after Howard Hinnant's algorithm.
+fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        sod / 3600,
+        (sod / 60) % 60,
+        sod % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapter::RuntimeFacts;
+    use crate::outcome::Outcome;
+
+    fn outcome(status: Status, trace: &[&str], detail: &str) -> Outcome {
+        Outcome {
+            status,
+            trace: trace.iter().map(|s| s.to_string()).collect(),
+            ..Outcome::error(detail)
+        }
+    }
+
+    fn record(runtime: &str, case: &str, o: Outcome) -> Record {
+        Record {
+            runtime: runtime.into(),
+            case_id: case.into(),
+            outcome: o,
+        }
+    }
+
+    fn sample() -> Results {
+        let mut fail = outcome(Status::Fail, &["a: 1", "exit 0"], "diff here");
+        fail.divergence = Some(crate::expect::Divergence {
+            index: 0,
+            expected: Some("a: 2".into()),
+            observed: Some("a: 1".into()),
+        });
+        let mut pass = outcome(Status::Pass, &["a: 2", "exit 0"], "");
+        pass.alternative = Some("older-node".into());
+        pass.duration = Duration::from_micros(1500);
+        let runtimes: RuntimeList = vec![
+            (
+                "node@26".into(),
+                Ok(RuntimeFacts {
+                    name: "node@26".into(),
+                    version: "26.1.0".into(),
+                    adapter: "node".into(),
+                    source: "PATH".into(),
+                }),
+            ),
+            ("nope".into(), Err("not installed".into())),
+        ];
+        let records = vec![
+            record("node@26", "b/pass", pass),
+            record("node@26", "a/fail", fail),
+            record(
+                "nope",
+                "a/fail",
+                Outcome::error("runtime nope cannot be used"),
+            ),
+        ];
+        Results::from_run(&RunConfig::default(), None, &runtimes, &records)
+    }
+
+    #[test]
+    fn results_round_trip_through_json() {
+        let r = sample();
+        let json = r.to_json();
+        let back = Results::parse(Path::new("r.json"), &json).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.results[0].case, "a/fail");
+        assert_eq!(back.results[0].divergence.as_ref().unwrap().event, 1);
+        assert_eq!(back.results[1].duration_ms, 1.5);
+        assert_eq!(back.runtimes[0].counts["PASS"], 1);
+        assert_eq!(back.runtimes[0].counts["FAIL"], 1);
+        assert_eq!(back.runtimes[0].counts["CRASH"], 0);
+        assert!(!back.runtimes[1].available);
+        assert_eq!(back.runtimes[1].counts["ERROR"], 1);
+    }
+
+    #[test]
+    fn another_schema_is_refused_by_name() {
+        let e = Results::parse(
+            Path::new("old.json"),
+            r#"{"schema":"ah-results/2","runtimes":[],"results":[]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("old.json: results schema `ah-results/2`"),
+            "{e}"
+        );
+        let e = Results::parse(Path::new("x.json"), r#"{"runtimes":[]}"#).unwrap_err();
+        assert!(e.contains("not a results file"), "{e}");
+        let e = Results::parse(
+            Path::new("x.json"),
+            r#"{"schema":"ah-results/1","runtimes":[],"results":[{"runtime":"r","case":"c","status":"MEH"}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("unknown status `MEH`"), "{e}");
+    }
+
+    #[test]
+    fn junit_has_one_suite_per_runtime_and_maps_statuses() {
+        let xml = sample().to_junit();
+        assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+        assert!(
+            xml.contains(
+                r#"<testsuite name="node@26" tests="2" skipped="0" errors="0" failures="1""#
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<testsuite name="nope" tests="1" skipped="0" errors="1" failures="0""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<property name="alternative" value="older-node"/>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("event #1: expected `a: 2`, observed `a: 1`"),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn dates_are_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_767_225_599), "2025-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_whole_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/out.json");
+        write_atomic(&p, b"first").unwrap();
+        write_atomic(&p, b"second").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
+    }
+}

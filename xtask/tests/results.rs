@@ -1,0 +1,248 @@
+//! Machine-readable output as a user meets it: `--results` (JSON), `--junit` (XML) and
+//! `cargo xtask compare` on files written by real runs of a temp copy of the corpus.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use harness::outcome::Status;
+use harness::results::Results;
+
+fn real_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&src, &dst);
+        } else if !src.to_string_lossy().ends_with(".snap.new") {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+fn xtask(root: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("AH_PROJECT_ROOT", root)
+        .current_dir(root)
+        .output()
+        .expect("xtask runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn results_and_junit_describe_every_case_and_compare_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    copy_dir(&real_root().join("cases"), &r.join("cases"));
+    copy_dir(&real_root().join("spec"), &r.join("spec"));
+
+    let (code, out) = xtask(r, &["conformance", "--results", "out/before.json"]);
+    assert!(code == 0 || code == 1, "{out}");
+    assert!(out.contains("results written to out/before.json"), "{out}");
+    let before = Results::load(&r.join("out/before.json")).unwrap();
+    assert_eq!(before.schema, "ah-results/1");
+    let total = before.results.len();
+    assert!(total > 100, "every case is there: {total}");
+    let rt = &before.runtimes[0];
+    assert_eq!((rt.name.as_str(), rt.available), ("reference", true));
+    assert_eq!(rt.counts.values().sum::<usize>(), total);
+    let (pass, fail) = (rt.counts["PASS"], rt.counts["FAIL"]);
+
+    // Break one passing case: its expected trace now says something else.
+    let broken = before
+        .results
+        .iter()
+        .find(|c| c.status == Status::Pass && r.join(format!("cases/{}.snap", c.case)).exists())
+        .expect("some case passes")
+        .case
+        .clone();
+    let snap = r.join(format!("cases/{broken}.snap"));
+    let original = std::fs::read_to_string(&snap).unwrap();
+    let (head, body) = original.rsplit_once("---\n").unwrap();
+    std::fs::write(&snap, format!("{head}---\nnot this: 1\n{body}")).unwrap();
+
+    let (code, out) = xtask(
+        r,
+        &[
+            "conformance",
+            "--results",
+            "out/after.json",
+            "--junit=out/after.xml",
+        ],
+    );
+    assert_eq!(code, 1, "a case fails: {out}");
+    let after = Results::load(&r.join("out/after.json")).unwrap();
+    assert_eq!(after.results.len(), total);
+    let counts = &after.runtimes[0].counts;
+    assert_eq!((counts["PASS"], counts["FAIL"]), (pass - 1, fail + 1));
+    let f = after.results.iter().find(|c| c.case == broken).unwrap();
+    assert_eq!(f.status, Status::Fail);
+    assert!(!f.title.is_empty() && !f.spec.is_empty());
+    let d = f.divergence.as_ref().unwrap();
+    assert_eq!((d.event, d.expected.as_deref()), (1, Some("not this: 1")));
+    assert!(
+        f.summary.starts_with("event #1: expected `not this: 1`"),
+        "{}",
+        f.summary
+    );
+    assert!(f.detail.contains("--- expected"), "{}", f.detail);
+    assert!(!f.trace.is_empty());
+    assert!(f.duration_ms >= 0.0);
+
+    let xml = std::fs::read_to_string(r.join("out/after.xml")).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 1, "{xml}");
+    assert!(
+        xml.contains(&format!(
+            r#"<testsuite name="reference" tests="{total}" skipped="0" errors="{}" failures="{}""#,
+            counts["TIMEOUT"] + counts["CRASH"] + counts["ERROR"],
+            fail + 1
+        )),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(&format!(
+            r#"<testcase name="{broken}" classname="reference""#
+        )),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"type="FAIL""#), "{xml}");
+
+    // compare names the one case, as broken one way and fixed the other.
+    let (code, md) = xtask(r, &["compare", "out/before.json", "out/after.json"]);
+    assert_eq!(code, 0, "{md}");
+    assert!(
+        md.contains("**0 fixed · 1 broken · 0 new crashes/timeouts · 0 other status changes"),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("- `reference` `{broken}`: PASS → FAIL — ")),
+        "{md}"
+    );
+    let (code, md) = xtask(r, &["compare", "out/after.json", "out/before.json"]);
+    assert_eq!(code, 0, "{md}");
+    assert!(
+        md.contains("**1 fixed · 0 broken · 0 new crashes/timeouts · 0 other status changes"),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("- `reference` `{broken}`: FAIL → PASS\n")),
+        "{md}"
+    );
+}
+
+#[test]
+fn compare_refuses_bad_input_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    std::fs::write(
+        r.join("other.json"),
+        r#"{"schema":"ah-results/9","runtimes":[],"results":[]}"#,
+    )
+    .unwrap();
+    let fixture = real_root().join("harness/tests/fixtures/results/old.json");
+    let fixture = fixture.to_str().unwrap();
+    let (code, out) = xtask(r, &["compare", fixture, "other.json"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("other.json: results schema `ah-results/9` is not supported"),
+        "{out}"
+    );
+    let (code, out) = xtask(r, &["compare", fixture, "missing.json"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("missing.json: cannot read results file"),
+        "{out}"
+    );
+    let (code, out) = xtask(r, &["compare", fixture]);
+    assert_eq!(code, 2, "{out}");
+}
+
+#[test]
+fn unsupported_cases_are_recorded_and_adapter_files_get_their_own_baseline() {
+    // The fault fixtures on a "runtime" that is /bin/echo, declared without child_process: the
+    // case that needs it is UNSUPPORTED (libtest never runs it, yet it must be in the
+    // results), the others crash at once (echo runs no JavaScript).
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    let fixtures = real_root().join("harness/tests/fixtures");
+    copy_dir(&fixtures.join("cases"), &r.join("cases"));
+    copy_dir(&fixtures.join("spec"), &r.join("spec"));
+    std::fs::copy(fixtures.join("features.txt"), r.join("cases/features.txt")).unwrap();
+    std::fs::write(
+        r.join("echo.toml"),
+        "run = [\"{bin}\", \"{file}\"]\nversion = [\"{bin}\", \"7.1.2\"]\nbinary = \"/bin/echo\"\nunsupported_features = [\"child_process\"]\n",
+    )
+    .unwrap();
+    let rt = r.join("echo.toml");
+    let rt = rt.to_str().unwrap();
+
+    let (_, out) = xtask(
+        r,
+        &[
+            "conformance",
+            "--runtime",
+            rt,
+            "--results",
+            "one.json",
+            "grandchild",
+        ],
+    );
+    let doc = Results::load(&r.join("one.json")).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let got: Vec<_> = doc
+        .results
+        .iter()
+        .map(|c| (c.case.as_str(), c.status))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("faults/grandchild", Status::Unsupported)],
+        "{out}"
+    );
+    assert_eq!(doc.runtimes[0].version.as_deref(), Some("7.1.2"));
+
+    // Filtered out: not recorded.
+    let (_, out) = xtask(
+        r,
+        &[
+            "conformance",
+            "--runtime",
+            rt,
+            "--results",
+            "none.json",
+            "segv",
+        ],
+    );
+    let doc = Results::load(&r.join("none.json")).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert!(doc.results.iter().all(|c| c.case == "faults/segv"), "{out}");
+
+    let (code, out) = xtask(r, &["conformance", "--runtime", rt, "--update-baseline"]);
+    assert_eq!(code, 0, "{out}");
+    let files: Vec<String> = std::fs::read_dir(r.join("reports/baselines"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].ends_with(".snap") && !files[0].contains('/'),
+        "{files:?}"
+    );
+    let text = std::fs::read_to_string(r.join("reports/baselines").join(&files[0])).unwrap();
+    assert!(
+        text.contains(&format!("\nruntime: {rt}\nversion: 7.1.2\n")),
+        "{text}"
+    );
+    assert!(text.contains("\nUNSUPPORTED faults/grandchild: "), "{text}");
+    assert!(text.contains("\nCRASH faults/segv: "), "{text}");
+    let (code, out) = xtask(r, &["conformance", "--runtime", rt, "--check"]);
+    assert_eq!(code, 0, "{out}");
+}
