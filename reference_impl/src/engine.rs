@@ -148,8 +148,13 @@ pub fn run(opts: &Options) -> Outcome {
         opts.passthrough,
     )));
     let mut timings = Timings::default();
-    let exit = run_in(opts, &state, &mut timings, started);
+    let mut exit = run_in(opts, &state, &mut timings, started);
     let mut st = state.borrow_mut();
+    // Once the guard fired, whatever the script did next (an ES module's evaluation turns the
+    // interrupt into a rejection, which then exits 1) is not how the run ended.
+    if st.timed_out {
+        exit = Exit::TimedOut;
+    }
     Outcome {
         exit,
         channel: std::mem::take(&mut st.channel),

@@ -32,6 +32,12 @@ fn busy_loop_times_out() {
 }
 
 #[test]
+fn busy_loop_at_the_top_of_an_es_module_times_out() {
+    let o = run_script("a.mjs", "for (;;) {}", Duration::from_millis(300));
+    assert_eq!(o.exit, Exit::TimedOut);
+}
+
+#[test]
 fn endless_microtask_chain_times_out() {
     let o = run_script(
         "a.cjs",
