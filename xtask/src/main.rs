@@ -41,6 +41,21 @@ usage:
       the floor (started once per case) against the whole suite, and their ratio. --write
       stores the figures in reports/bench.md.";
 
+/// Set when libtest prints JSON (`--format json`): stdout then carries only JSON lines, and
+/// the human-readable summary goes to stderr.
+static JSON_STDOUT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `println!` for the run's summary lines, moved to stderr when stdout is for JSON.
+macro_rules! say {
+    ($($t:tt)*) => {
+        if JSON_STDOUT.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!($($t)*)
+        } else {
+            println!($($t)*)
+        }
+    };
+}
+
 fn main() -> ExitCode {
     runner::request_big_thread_stacks();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -150,6 +165,9 @@ fn conformance(args: &[String]) -> ExitCode {
         Ok(a) => a,
         Err(e) => return usage_error(&e),
     };
+    if targs.format == Some(libtest_mimic::FormatSetting::Json) {
+        JSON_STDOUT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let project = Project::locate();
     let suite = match Suite::load_project(&project) {
         Ok(s) => s,
@@ -286,7 +304,7 @@ fn check_baselines(
     for (rt, base) in previous {
         let Some(base) = base else { continue };
         if !ran_on(result, rt) {
-            println!("baseline check: {rt}: no case ran (filtered out); not checked");
+            say!("baseline check: {rt}: no case ran (filtered out); not checked");
             continue;
         }
         // An unusable runtime still gets checked: every case is an ERROR, which the check
@@ -323,7 +341,7 @@ fn update_baselines(
         let path = baseline::path_for(project, rt);
         let shown = project.relative(&path).display().to_string();
         if !ran_on(result, rt) {
-            println!("baseline: {rt}: no case ran (filtered out); {shown} not written");
+            say!("baseline: {rt}: no case ran (filtered out); {shown} not written");
             continue;
         }
         let version = match version_of(result, rt) {
@@ -351,7 +369,7 @@ fn update_baselines(
         };
         if base.as_ref() == Some(&new) && std::fs::read_to_string(&path).ok() == Some(new.render())
         {
-            println!(
+            say!(
                 "baseline: {rt}: {shown} is up to date ({})",
                 new.counts_line()
             );
@@ -362,13 +380,13 @@ fn update_baselines(
             code = 2;
             continue;
         }
-        println!("baseline: {rt}: wrote {shown} ({})", new.counts_line());
+        say!("baseline: {rt}: wrote {shown} ({})", new.counts_line());
         if let Some(base) = base {
             let exists = |id: &str| suite.cases.iter().any(|c| c.id == id);
             let changes = baseline::check(Path::new(&shown), base, &new, exists);
             print!("{}", changes.render_changes());
             if let Some((b, a)) = &changes.version {
-                println!("  version {b} → {a}");
+                say!("  version {b} → {a}");
             }
         }
     }
@@ -439,11 +457,13 @@ fn print_summary(suite: &Suite, result: &runner::RunResult) {
             .map(|f| f.version.as_str())
             .unwrap_or("unavailable");
         let parts: Vec<String> = c.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        println!("summary: {runtime} {version}: {}", parts.join(", "));
+        say!("summary: {runtime} {version}: {}", parts.join(", "));
         for area in harness::report::requirement_view(suite, &result.records, runtime) {
-            println!(
+            say!(
                 "  {}: {}/{} requirements met",
-                area.area, area.met, area.total
+                area.area,
+                area.met,
+                area.total
             );
         }
     }
@@ -452,7 +472,7 @@ fn print_summary(suite: &Suite, result: &runner::RunResult) {
         .iter()
         .filter(|r| r.outcome.alternative.is_some())
     {
-        println!(
+        say!(
             "alternative: [{}] {} took `{}`",
             r.runtime,
             r.case_id,

@@ -256,3 +256,30 @@ fn an_invalid_adapter_file_or_unknown_runtime_exits_2_before_running() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("unknown runtime `nodejs@99`"), "{out}");
 }
+
+#[test]
+fn format_json_keeps_stdout_pure_json_and_the_summary_on_stderr() {
+    let root = checkout();
+    write(
+        root.path(),
+        "cases/a.yaml",
+        "title: a case\nspec: [X-RULE-001]\nscript: |\n  trace('a', 1);\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["conformance", "--bless", "--format", "json"])
+        .env("AH_PROJECT_ROOT", root.path())
+        .output()
+        .expect("xtask runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut events = 0;
+    for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not JSON on stdout: {line:?}: {e}"));
+        if v["type"] == "test" {
+            events += 1;
+        }
+    }
+    assert!(events >= 2, "{stdout}");
+    assert!(stderr.contains("summary: reference"), "{stderr}");
+}
