@@ -365,6 +365,60 @@ impl Results {
     }
 }
 
+/// Merge the results files of shards (`--shard K/N` on several machines) into one, as if one
+/// run had produced it. Every case × runtime may appear once: a case in two files means the
+/// shards overlap (or the same file was given twice), which is an error rather than a guess.
+/// The runtimes must agree on their facts, so two builds of one runtime are never mixed.
+pub fn merge(parts: Vec<(String, Results)>) -> Result<Results, String> {
+    let mut runtimes: Vec<RuntimeEntry> = Vec::new();
+    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut results = Vec::new();
+    let mut run = RunInfo::default();
+    for (file, part) in parts {
+        if run.harness_version.is_empty() {
+            run = part.run.clone();
+        }
+        for rt in part.runtimes {
+            match runtimes.iter().find(|r| r.name == rt.name) {
+                Some(known) if known.version != rt.version || known.adapter != rt.adapter => {
+                    return Err(format!(
+                        "{file}: runtime {} is version {:?} here and {:?} in an earlier file; merge results of one build only",
+                        rt.name, rt.version, known.version
+                    ));
+                }
+                Some(_) => {}
+                None => runtimes.push(rt),
+            }
+        }
+        for r in part.results {
+            let key = (r.runtime.clone(), r.case.clone());
+            if let Some(first) = seen.get(&key) {
+                return Err(format!(
+                    "{file}: case {} on {} is also in {first}; the shards overlap",
+                    r.case, r.runtime
+                ));
+            }
+            seen.insert(key, file.clone());
+            results.push(r);
+        }
+    }
+    results.sort_by(|a, b| (&a.runtime, &a.case).cmp(&(&b.runtime, &b.case)));
+    for rt in &mut runtimes {
+        rt.counts = counts(
+            results
+                .iter()
+                .filter(|r| r.runtime == rt.name)
+                .map(|r| r.status),
+        );
+    }
+    Ok(Results {
+        schema: SCHEMA.to_string(),
+        run,
+        runtimes,
+        results,
+    })
+}
+
 /// Write a file so that readers see either the old content or the new, never half of it:
 /// the bytes go to a temp file in the same directory, which is then renamed over the target.
 /// Missing parent directories are created.

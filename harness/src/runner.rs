@@ -45,6 +45,22 @@ pub struct RunConfig {
     /// Run each case this many times (at least once); a case whose trace is not the same in
     /// every run fails as flaky, with the two differing traces.
     pub repeat: u32,
+    /// Run only the cases of this shard: `Some((k, n))` is shard k of n, counted from 1.
+    pub shard: Option<(u32, u32)>,
+}
+
+/// Whether a case belongs to shard `k` of `n`. The partition depends on the case ID alone
+/// (FNV-1a, the same on every machine and Rust version), so shards on different CI machines
+/// split the corpus without talking to each other and a case stays in its shard when others
+/// are added.
+pub fn in_shard(case_id: &str, shard: Option<(u32, u32)>) -> bool {
+    let Some((k, n)) = shard else { return true };
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in case_id.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h % n as u64 == (k as u64 - 1)
 }
 
 impl Default for RunConfig {
@@ -54,6 +70,7 @@ impl Default for RunConfig {
             bless: false,
             timeout: None,
             repeat: 1,
+            shard: None,
         }
     }
 }
@@ -163,7 +180,7 @@ fn plan(
                 .map(|a| a.facts().clone())
                 .map_err(Clone::clone),
         ));
-        for case in &suite.cases {
+        for case in suite.cases.iter().filter(|c| in_shard(&c.id, cfg.shard)) {
             jobs.push(Job {
                 project: project.clone(),
                 runtime: name.clone(),

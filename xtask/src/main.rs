@@ -18,7 +18,7 @@ const USAGE: &str = "\
 usage:
   cargo xtask conformance [--runtime NAME]... [--bless] [--repeat N] [--timeout-ms N]
                           [--check | --update-baseline] [--results FILE] [--junit FILE]
-                          [FILTER] [LIBTEST OPTIONS]
+                          [--shard K/N] [FILTER] [LIBTEST OPTIONS]
       Run the cases on each runtime (default: reference, the embedded one). FILTER and options such as --list,
       --exact, --skip, --test-threads, --format are those of `cargo test`.
       --bless writes the observed trace of every case that does not match as a pending
@@ -28,9 +28,18 @@ usage:
       and exits 1 when they differ (new failures, crashes, timeouts, unexpected passes, ...);
       --update-baseline writes the baselines from this run instead. --results FILE writes the
       results as JSON (schema ah-results/1, docs/results-schema.md); --junit FILE as JUnit XML.
+      --shard K/N runs only shard K of N, a partition by case ID that is the same on every
+      machine; --check and --update-baseline then cover that shard's cases only.
+  cargo xtask merge OUT.json IN.json...
+      Merge the --results files of shards (--shard K/N on several machines) into one.
   cargo xtask compare OLD.json NEW.json
       Compare two --results files and print Markdown for a pull-request comment: counts per
       runtime, fixed, broken, new crashes and timeouts, changed alternatives, added and removed cases.
+  cargo xtask report [--results FILE]... [--out DIR]
+      Put the results files of several runtimes side by side: DIR/matrix.html (a self-contained
+      page: cases × runtimes by spec area, requirements met, interop score, each failure's diff
+      and stderr) and DIR/matrix.md (a summary for a GitHub job summary). Default input: every
+      reports/results/*.json; default DIR: reports.
   cargo xtask runtimes install [NAME]...
       Install pinned runtimes (all in runtimes/lock.toml when none is named).
   cargo xtask runtimes list
@@ -63,6 +72,8 @@ fn main() -> ExitCode {
         Some("conformance") => conformance(&args[1..]),
         Some("runtimes") => runtimes(&args[1..]),
         Some("compare") => compare(&args[1..]),
+        Some("report") => report(&args[1..]),
+        Some("merge") => merge(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
@@ -132,6 +143,10 @@ fn conformance(args: &[String]) -> ExitCode {
             "--repeat" => match it.next().and_then(|v| v.parse::<u32>().ok()) {
                 Some(n) if n > 0 => cfg.repeat = n,
                 _ => return usage_error("--repeat needs a positive number"),
+            },
+            "--shard" => match it.next().and_then(|v| parse_shard(v)) {
+                Some(s) => cfg.shard = Some(s),
+                None => return usage_error("--shard needs K/N with 1 <= K <= N, e.g. --shard 2/4"),
             },
             "--timeout-ms" => match it.next().and_then(|v| v.parse::<u64>().ok()) {
                 Some(ms) if ms > 0 => cfg.timeout = Some(Duration::from_millis(ms)),
@@ -413,6 +428,100 @@ fn compare(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `cargo xtask report`: the cross-runtime matrix. Exit 0 when both files were written, 2 on
+/// bad input (an unreadable or foreign results file, the same runtime twice, no files at all)
+/// or when a file cannot be written.
+fn report(args: &[String]) -> ExitCode {
+    use harness::matrix;
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut out: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let what = match flag {
+            "--results" => "a results file",
+            "--out" => "a directory",
+            _ => return usage_error(&format!("`report` does not take `{a}`")),
+        };
+        let Some(v) = inline
+            .or_else(|| it.next().cloned())
+            .filter(|v| !v.is_empty())
+        else {
+            return usage_error(&format!("{flag} needs {what}"));
+        };
+        if flag == "--results" {
+            files.push(PathBuf::from(v));
+        } else {
+            out = Some(PathBuf::from(v));
+        }
+    }
+    let project = Project::locate();
+    if files.is_empty() {
+        let dir = project.root.join(matrix::DEFAULT_RESULTS_DIR);
+        match matrix::default_inputs(&dir, Path::new(matrix::DEFAULT_RESULTS_DIR)) {
+            Ok(f) => files = f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let out = out.unwrap_or_else(|| project.root.join(matrix::DEFAULT_OUT_DIR));
+    let mut inputs = Vec::new();
+    let mut bad = false;
+    for f in &files {
+        match matrix::Input::load(project.relative(f)) {
+            Ok(i) => inputs.push(i),
+            Err(e) => {
+                eprintln!("error: {e}");
+                bad = true;
+            }
+        }
+    }
+    if bad {
+        return ExitCode::from(2);
+    }
+    // Areas and requirement titles come from this checkout's spec.
+    let spec = match harness::spec::SpecIndex::load(&project.spec_dir()) {
+        Ok(s) => s,
+        Err(d) => {
+            for x in &d.0 {
+                eprintln!("error: {x}");
+            }
+            eprintln!(
+                "error: the spec must load for the report to group cases by area; fix it first"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let m = match matrix::build(&inputs, &spec) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let html = out.join(matrix::HTML_FILE);
+    let md = out.join(matrix::MARKDOWN_FILE);
+    let code = write_output(
+        project.relative(&html),
+        "matrix page",
+        m.to_html().as_bytes(),
+    )
+    .max(write_output(
+        project.relative(&md),
+        "matrix summary",
+        m.to_markdown().as_bytes(),
+    ));
+    if code == 0 {
+        println!("report: {}", m.headline());
+    }
+    ExitCode::from(code)
+}
+
 /// Runtime names are input: an adapter file that does not parse, or a name nobody knows, is
 /// a usage error (exit 2) found before anything runs. A known runtime that then fails to
 /// install or start is a result instead (ERROR for each of its cases).
@@ -573,4 +682,49 @@ fn bench(args: &[String]) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(v: &str) -> Option<(u32, u32)> {
+    let (k, n) = v.split_once('/')?;
+    let (k, n) = (k.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?);
+    (k >= 1 && k <= n).then_some((k, n))
+}
+
+fn merge(args: &[String]) -> ExitCode {
+    let [out, inputs @ ..] = args else {
+        return usage_error("`merge` takes OUT.json and one or more IN.json");
+    };
+    if inputs.is_empty() {
+        return usage_error("`merge` takes OUT.json and one or more IN.json");
+    }
+    let mut parts = Vec::new();
+    for f in inputs {
+        match harness::results::Results::load(std::path::Path::new(f)) {
+            Ok(r) => parts.push((f.clone(), r)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let merged = match harness::results::merge(parts) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) =
+        harness::results::write_atomic(std::path::Path::new(out), merged.to_json().as_bytes())
+    {
+        eprintln!("error: cannot write {out}: {e}");
+        return ExitCode::from(1);
+    }
+    println!(
+        "merged {} files into {out}: {} results",
+        inputs.len(),
+        merged.results.len()
+    );
+    ExitCode::SUCCESS
 }

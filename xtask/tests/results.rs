@@ -246,3 +246,77 @@ fn unsupported_cases_are_recorded_and_adapter_files_get_their_own_baseline() {
     let (code, out) = xtask(r, &["conformance", "--runtime", rt, "--check"]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn shards_partition_the_corpus_and_merge_into_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .output()
+            .expect("xtask runs");
+        (
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let whole = dir.path().join("whole.json");
+    let (code, out) = run(&["conformance", "--results", whole.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let mut shard_files = Vec::new();
+    let mut total = 0;
+    for k in 1..=3 {
+        let f = dir.path().join(format!("shard-{k}.json"));
+        let shard = format!("{k}/3");
+        let (code, out) = run(&[
+            "conformance",
+            "--shard",
+            &shard,
+            "--check",
+            "--results",
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "shard {shard}: {out}");
+        let r = harness::results::Results::load(&f).unwrap();
+        assert!(!r.results.is_empty(), "shard {shard} ran nothing");
+        total += r.results.len();
+        shard_files.push(f.to_str().unwrap().to_string());
+    }
+    let whole_r = harness::results::Results::load(&whole).unwrap();
+    assert_eq!(
+        total,
+        whole_r.results.len(),
+        "shards must cover every case exactly once"
+    );
+
+    let merged = dir.path().join("merged.json");
+    let mut args = vec!["merge", merged.to_str().unwrap()];
+    args.extend(shard_files.iter().map(String::as_str));
+    let (code, out) = run(&args);
+    assert_eq!(code, 0, "{out}");
+    let m = harness::results::Results::load(&merged).unwrap();
+    let ids = |r: &harness::results::Results| -> Vec<(String, String)> {
+        r.results
+            .iter()
+            .map(|c| (c.runtime.clone(), c.case.clone()))
+            .collect()
+    };
+    assert_eq!(ids(&m), ids(&whole_r));
+    assert_eq!(m.runtimes[0].counts, whole_r.runtimes[0].counts);
+
+    // Overlapping inputs are refused.
+    let (code, out) = run(&[
+        "merge",
+        merged.to_str().unwrap(),
+        &shard_files[0],
+        &shard_files[0],
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("overlap"), "{out}");
+    let (code, _) = run(&["conformance", "--shard", "4/3"]);
+    assert_eq!(code, 2);
+}
