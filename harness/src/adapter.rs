@@ -216,6 +216,7 @@ impl ProcessAdapter {
             env: base_env(bin, dir.path()),
             stdin: Vec::new(),
             timeout: Duration::from_secs(20),
+            isolate_network: false,
         };
         let out = process::run(&spec);
         match &out.ended {
@@ -270,6 +271,7 @@ impl ProcessAdapter {
             env,
             stdin: Vec::new(),
             timeout,
+            isolate_network: true,
         })
     }
 }
@@ -323,6 +325,7 @@ impl Adapter for ProcessAdapter {
             env,
             stdin: key.as_bytes().to_vec(),
             timeout,
+            isolate_network: true,
         };
         let out = process::run(&spec);
         let end = match out.ended {

@@ -71,6 +71,60 @@ pub fn install_interrupt_handler() {
     });
 }
 
+/// Move the calling (child) process into a new network namespace and bring its loopback
+/// interface up: the case can serve and connect on 127.0.0.1 and reach nothing else.
+fn enter_loopback_only_network() -> std::io::Result<()> {
+    // SAFETY: plain system calls on memory owned by this frame.
+    unsafe {
+        if libc::unshare(libc::CLONE_NEWNET) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let mut ifr: libc::ifreq = std::mem::zeroed();
+        for (i, b) in b"lo\0".iter().enumerate() {
+            ifr.ifr_name[i] = *b as libc::c_char;
+        }
+        let mut r = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut ifr);
+        if r == 0 {
+            ifr.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+            r = libc::ioctl(fd, libc::SIOCSIFFLAGS, &ifr);
+        }
+        let err = std::io::Error::last_os_error();
+        libc::close(fd);
+        if r != 0 {
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
+/// Whether runtimes can be started without network access beyond loopback (a new network
+/// namespace needs privileges a machine may not grant). Tried once, by starting `true` that
+/// way; `Err` says why not, and runs then go ahead with the machine's network.
+pub fn network_isolation() -> Result<(), String> {
+    static PROBE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    PROBE
+        .get_or_init(|| {
+            let mut cmd = Command::new("true");
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            // SAFETY: as for the runs below: only system calls in the child.
+            unsafe {
+                cmd.pre_exec(enter_loopback_only_network);
+            }
+            match cmd.status() {
+                Ok(s) if s.success() => Ok(()),
+                Ok(s) => Err(format!("the probe ended with {s}")),
+                Err(e) => Err(format!("cannot enter a new network namespace: {e}")),
+            }
+        })
+        .clone()
+}
+
 /// How much of stdout/stderr is kept; the rest is counted and dropped.
 pub const HEAD_BYTES: usize = 16 * 1024;
 /// How much of the trace channel is kept; a trace beyond this is cut and reported.
@@ -88,6 +142,9 @@ pub struct Spec {
     /// Written to the child's stdin, which is then closed.
     pub stdin: Vec<u8>,
     pub timeout: Duration,
+    /// Start the child in a network namespace of its own with only loopback up, when the
+    /// machine allows it (see [`network_isolation`]).
+    pub isolate_network: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,10 +242,15 @@ pub fn run(spec: &Spec) -> Output {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    // SAFETY: the closure runs in the forked child before exec and only calls dup2/fcntl,
-    // which are async-signal-safe; it touches no memory shared with the parent.
+    // SAFETY: the closure runs in the forked child before exec and only makes system calls
+    // (unshare, socket, ioctl, close, dup2, fcntl), which are async-signal-safe; it touches no
+    // memory shared with the parent.
     unsafe {
+        let isolate = spec.isolate_network && network_isolation().is_ok();
         cmd.pre_exec(move || {
+            if isolate {
+                enter_loopback_only_network()?;
+            }
             if chan_fd == 3 {
                 let flags = libc::fcntl(3, libc::F_GETFD);
                 if flags < 0 || libc::fcntl(3, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {

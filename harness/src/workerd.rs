@@ -400,6 +400,7 @@ impl Adapter for WorkerdAdapter {
             env: environment(dir.path()),
             stdin: Vec::new(),
             timeout,
+            isolate_network: true,
         };
         let out = process::run(&spec);
         let channel = trace::parse_channel(&key, &out.channel);

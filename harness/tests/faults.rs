@@ -171,3 +171,29 @@ fn an_adapter_file_describes_a_runtime_without_rust() {
         records[0].outcome
     );
 }
+
+#[test]
+fn a_case_sees_only_loopback_and_can_still_use_it() {
+    harness::process::network_isolation()
+        .unwrap_or_else(|e| panic!("this machine cannot isolate runs from the network: {e}"));
+    let registry = harness::runtimes::Registry::load(&Project::locate().root).unwrap();
+    let node = registry.prepare("node@26").expect("node@26 installs");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("net.mjs");
+    std::fs::write(
+        &file,
+        "import os from 'node:os';\nimport net from 'node:net';\n\
+         console.log(JSON.stringify(Object.keys(os.networkInterfaces())));\n\
+         const s = net.createServer((c) => c.end('pong')).listen(0, '127.0.0.1', () => {\n\
+           net.connect(s.address().port, '127.0.0.1').on('data', (d) => { console.log(String(d)); s.close(); });\n\
+         });\n",
+    )
+    .unwrap();
+    let out = node.run_file(&file, dir.path(), std::time::Duration::from_secs(20));
+    assert_eq!(
+        out.stdout_head.trim(),
+        "[\"lo\"]\npong",
+        "stderr: {}",
+        out.stderr_head
+    );
+}

@@ -195,6 +195,14 @@ fn conformance(args: &[String]) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
+    if cfg.runtimes.iter().any(|r| r != harness::reference::NAME) {
+        match harness::process::network_isolation() {
+            Ok(()) => eprintln!("network: each case runs in its own namespace with loopback only"),
+            Err(e) => {
+                eprintln!("network: NOT isolated on this machine ({e}); cases see its network")
+            }
+        }
+    }
     // Baselines are read before anything runs, so that a missing or corrupted one costs no run.
     let previous = if outputs.check || outputs.update_baseline {
         match load_baselines(&project, &cfg.runtimes, outputs.check) {
@@ -473,8 +481,12 @@ fn report(args: &[String]) -> ExitCode {
     let mut inputs = Vec::new();
     let mut bad = false;
     for f in &files {
-        match matrix::Input::load(project.relative(f)) {
-            Ok(i) => inputs.push(i),
+        // Loaded by the full path, named as the user (or the checkout) knows it.
+        match matrix::Input::load(f) {
+            Ok(mut i) => {
+                i.path = project.relative(f).to_path_buf();
+                inputs.push(i)
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 bad = true;
@@ -504,18 +516,21 @@ fn report(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let html = out.join(matrix::HTML_FILE);
-    let md = out.join(matrix::MARKDOWN_FILE);
-    let code = write_output(
-        project.relative(&html),
-        "matrix page",
-        m.to_html().as_bytes(),
-    )
-    .max(write_output(
-        project.relative(&md),
-        "matrix summary",
-        m.to_markdown().as_bytes(),
-    ));
+    let mut code = 0;
+    for (name, what, text) in [
+        (matrix::HTML_FILE, "matrix page", m.to_html()),
+        (matrix::MARKDOWN_FILE, "matrix summary", m.to_markdown()),
+    ] {
+        let path = out.join(name);
+        let shown = project.relative(&path).display().to_string();
+        match results::write_atomic(&path, text.as_bytes()) {
+            Ok(()) => eprintln!("{what} written to {shown}"),
+            Err(e) => {
+                eprintln!("error: {shown}: cannot write the {what}: {e}; check that the directory is writable or pass another --out DIR");
+                code = 2;
+            }
+        }
+    }
     if code == 0 {
         println!("report: {}", m.headline());
     }
