@@ -251,6 +251,97 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
     }
 }
 
+/// The interactive form of [`run`]: the same jobs, filter and outcomes, but a progress bar on
+/// stderr (drawn once the run has taken a second, so short runs stay quiet) instead of one line
+/// per case, then the failures in full and libtest's closing line. For terminals; CI logs and
+/// pipes get libtest's own output.
+pub fn run_with_progress(
+    project: &Project,
+    suite: &Suite,
+    cfg: &RunConfig,
+    args: &Arguments,
+) -> RunResult {
+    let started = std::time::Instant::now();
+    let (runtimes, jobs) = plan(project, suite, cfg, true);
+    let mut selected = Vec::new();
+    let mut filtered_out = 0u64;
+    let mut records = Vec::new();
+    for job in jobs {
+        let probe = Trial::test(job.case.id.clone(), || Ok(()))
+            .with_kind(job.runtime.clone())
+            .with_ignored_flag(job.unsupported.is_some());
+        if args.is_filtered_out(&probe) {
+            filtered_out += 1;
+        } else if let Some(reason) = job.unsupported.clone() {
+            records.push(job.record(Outcome::unsupported(reason)));
+        } else {
+            selected.push(job);
+        }
+    }
+    let ignored = records.len() as u64;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(selected.len() as u64),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases  {elapsed}  {msg}")
+    {
+        bar.set_style(style);
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = Mutex::new(Vec::with_capacity(selected.len()));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let _ = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(job) = selected.get(i) else { break };
+                    let (outcome, message) = job.run();
+                    if started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    }
+                    bar.set_message(format!("[{}] {}", job.runtime, job.case.id));
+                    bar.inc(1);
+                    done.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((job.record(outcome), message));
+                });
+        }
+    });
+    bar.finish_and_clear();
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_by(|a, b| (&a.0.case_id, &a.0.runtime).cmp(&(&b.0.case_id, &b.0.runtime)));
+    let mut failed = 0u64;
+    let mut passed = 0u64;
+    for (rec, message) in &done {
+        if matches!(rec.outcome.status, Status::Pass | Status::Unsupported) {
+            passed += 1;
+        } else {
+            failed += 1;
+            println!("---- [{}] {} ----\n{message}\n", rec.runtime, rec.case_id);
+        }
+    }
+    println!(
+        "test result: {}. {passed} passed; {failed} failed; {ignored} ignored; 0 measured; {filtered_out} filtered out; finished in {:.2}s",
+        if failed == 0 { "ok" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    records.extend(done.into_iter().map(|(r, _)| r));
+    RunResult {
+        conclusion: Conclusion {
+            num_filtered_out: filtered_out,
+            num_passed: passed,
+            num_failed: failed,
+            num_ignored: ignored,
+            num_measured: 0,
+        },
+        runtimes,
+        records: sorted(records),
+    }
+}
+
 /// Run every job without printing anything, on as many threads as the machine has cores.
 /// For tools and tests that want the outcomes, not libtest's output.
 pub fn run_quiet(project: &Project, suite: &Suite, cfg: &RunConfig) -> (RuntimeList, Vec<Record>) {

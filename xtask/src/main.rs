@@ -213,7 +213,16 @@ fn conformance(args: &[String]) -> ExitCode {
         Vec::new()
     };
     harness::process::install_interrupt_handler();
-    let result = runner::run(&project, &suite, &cfg, &targs);
+    // On a terminal (and not in CI) a progress bar replaces libtest's line per case; any
+    // libtest option (--list, --format, --exact, ...) asks for libtest's own output.
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("CI").is_none()
+        && !rest.iter().skip(1).any(|a| a.starts_with('-'));
+    let result = if interactive {
+        runner::run_with_progress(&project, &suite, &cfg, &targs)
+    } else {
+        runner::run(&project, &suite, &cfg, &targs)
+    };
     print_summary(&suite, &result);
     let mut code = if result.conclusion.has_failed() { 1 } else { 0 };
     // The files come before the baseline verdict, so that CI keeps them when the check fails.
