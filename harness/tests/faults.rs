@@ -86,6 +86,27 @@ fn every_fault_gets_its_true_outcome_and_the_run_goes_on() {
         syntax.stderr_head
     );
 
+    let never = by_case["faults/never-settles"];
+    assert_eq!(never.status, Status::Timeout, "{never:?}");
+    assert_eq!(never.trace, vec!["waiting:", "timeout"]);
+
+    let abort = by_case["faults/abort"];
+    assert_eq!(abort.status, Status::Crash, "{abort:?}");
+    assert_eq!(
+        abort.trace,
+        vec!["before abort: 1", "in timer:", "signal SIGABRT"]
+    );
+
+    let half = by_case["faults/half-record"];
+    assert_eq!(half.status, Status::Crash, "{half:?}");
+    assert!(
+        half.detail
+            .contains("in the middle of writing a trace record"),
+        "{}",
+        half.detail
+    );
+    assert_eq!(half.trace, vec!["whole record:", "exit 0"]);
+
     let pass = by_case["faults/forge-pass"];
     assert_eq!(pass.status, Status::Pass, "{pass:?}");
     assert_eq!(pass.trace, vec!["real: 1", "exit 0"]);
@@ -196,4 +217,52 @@ fn a_case_sees_only_loopback_and_can_still_use_it() {
         "stderr: {}",
         out.stderr_head
     );
+}
+
+#[test]
+fn a_binary_that_cannot_run_or_a_version_nobody_can_read_is_an_error_per_case() {
+    let project = Project::locate();
+    let (_, suite) = fixtures();
+    let one: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| c.id == "faults/forge-pass")
+        .cloned()
+        .collect();
+    let suite = Suite {
+        cases: one,
+        ..suite
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A "binary" without the execute bit.
+    let not_exec = dir.path().join("myrt");
+    std::fs::write(&not_exec, "#!/bin/sh\necho 1.2.3\n").unwrap();
+    // A binary whose version output holds no N.N.N.
+    let garbled = dir.path().join("garbled");
+    std::fs::write(&garbled, "#!/bin/sh\necho 'version: unknown build'\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&garbled, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for (name, bin, expect) in [
+        ("not-exec.toml", &not_exec, "ermission denied"),
+        ("garbled.toml", &garbled, "cannot find a version"),
+    ] {
+        let adapter = dir.path().join(name);
+        std::fs::write(
+            &adapter,
+            format!(
+                "run = [\"{{bin}}\", \"{{file}}\"]\nversion = [\"{{bin}}\", \"--version\"]\nbinary = \"{}\"\n",
+                bin.display()
+            ),
+        )
+        .unwrap();
+        let cfg = RunConfig {
+            runtimes: vec![adapter.display().to_string()],
+            ..RunConfig::default()
+        };
+        let (_, records) = runner::run_quiet(&project, &suite, &cfg);
+        assert_eq!(records.len(), 1);
+        let o = &records[0].outcome;
+        assert_eq!(o.status, Status::Error, "{name}: {o:?}");
+        assert!(o.detail.contains(expect), "{name}: {}", o.detail);
+    }
 }
