@@ -5,7 +5,8 @@
 //! [`adapter`] / [`process`], [`workerd`] or [`reference`] (execute) → [`trace`] (raw channel →
 //! canonical trace) → [`expect`] (compare under the case's ordering rules) → [`outcome`] →
 //! [`runner`] (libtest trials, blessing) → [`results`] (JSON, JUnit), [`baseline`] (per-runtime
-//! `--check`) and [`compare`] (two results files as a PR comment).
+//! `--check`), [`compare`] (two results files as a PR comment) and [`matrix`] (several
+//! runtimes' results side by side, as an HTML page and Markdown).
 
 pub mod adapter;
 pub mod baseline;
@@ -15,6 +16,7 @@ pub mod compare;
 pub mod diag;
 pub mod expect;
 pub mod features;
+pub mod matrix;
 pub mod outcome;
 pub mod prelude;
 pub mod process;
