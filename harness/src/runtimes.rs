@@ -297,6 +297,8 @@ impl Registry {
                 version,
                 adapter: r.adapter_name,
                 source: r.source,
+                platform: crate::adapter::platform(),
+                flags: crate::adapter::flags_of(&r.adapter),
             },
             file: r.adapter,
             binary: r.binary,

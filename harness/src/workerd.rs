@@ -83,6 +83,8 @@ impl WorkerdAdapter {
                 version,
                 adapter: NAME.to_string(),
                 source: r.source,
+                platform: crate::adapter::platform(),
+                flags: "test, compatibility flag nodejs_compat".to_string(),
             },
         )
     }
