@@ -441,6 +441,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(".ah-write-")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // Temp files are private (0600); what we write is meant to be read, as any file would be.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     // The temp file is removed if this fails (dropping it deletes it).
     tmp.persist(path).map_err(|e| e.error)?;

@@ -30,6 +30,9 @@ usage:
       results as JSON (schema ah-results/1, docs/results-schema.md); --junit FILE as JUnit XML.
       --shard K/N runs only shard K of N, a partition by case ID that is the same on every
       machine; --check and --update-baseline then cover that shard's cases only.
+  cargo xtask matrix [--runtime NAME]...
+      Run the corpus on every runtime (default: reference and every pinned one), write each
+      one's results to reports/results/, and build reports/matrix.html and matrix.md from them.
   cargo xtask merge OUT.json IN.json...
       Merge the --results files of shards (--shard K/N on several machines) into one.
   cargo xtask compare OLD.json NEW.json
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Some("compare") => compare(&args[1..]),
         Some("report") => report(&args[1..]),
         Some("merge") => merge(&args[1..]),
+        Some("matrix") => matrix_all(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
@@ -751,4 +755,69 @@ fn merge(args: &[String]) -> ExitCode {
         merged.results.len()
     );
     ExitCode::SUCCESS
+}
+
+/// One command for the committed cross-runtime view: results of every runtime, then the
+/// matrix built from them.
+fn matrix_all(args: &[String]) -> ExitCode {
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--runtime" | "-r" => match it.next() {
+                Some(v) => names.push(v.clone()),
+                None => return usage_error("--runtime needs a name"),
+            },
+            other => return usage_error(&format!("`matrix` does not take `{other}`")),
+        }
+    }
+    let project = Project::locate();
+    if names.is_empty() {
+        names.push(harness::reference::NAME.to_string());
+        match Registry::load(&project.root) {
+            Ok(reg) => names.extend(reg.lock.iter().map(|e| e.name.clone())),
+            Err(d) => {
+                eprintln!("{d}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Err(e) = check_runtime_names(&project, &names) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    let suite = match Suite::load_project(&project) {
+        Ok(s) => s,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::from(2);
+        }
+    };
+    harness::process::install_interrupt_handler();
+    let dir = project.root.join(harness::matrix::DEFAULT_RESULTS_DIR);
+    for name in &names {
+        let cfg = RunConfig {
+            runtimes: vec![name.clone()],
+            ..RunConfig::default()
+        };
+        let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
+        let results =
+            harness::results::Results::from_run(&cfg, Some(&suite), &runtimes, &records);
+        let file = dir.join(format!(
+            "{}.json",
+            harness::baseline::file_name(name).trim_end_matches(".snap")
+        ));
+        if let Err(e) = harness::results::write_atomic(&file, results.to_json().as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+        let counts: Vec<String> = results
+            .runtimes
+            .iter()
+            .flat_map(|r| r.counts.iter().filter(|(_, n)| **n > 0))
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        eprintln!("{name}: {} → {}", counts.join(", "), project.relative(&file).display());
+    }
+    report(&[])
 }
