@@ -11,7 +11,8 @@
 //! cjs_extension = "cjs"
 //! binary = "node"                    # used when no pinned install is named: PATH or a path
 //! unsupported_features = []          # cases needing these are reported unsupported
-//! [env]                              # extra environment, {dir} allowed
+//! channel_io = "node-fs"             # or "deno": how the prelude writes the trace channel
+//! [env]                              # extra environment; {dir} and {cache} allowed
 //! ```
 
 use std::collections::BTreeMap;
@@ -44,6 +45,9 @@ pub struct AdapterFile {
     pub unsupported_features: Vec<String>,
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// How the prelude reaches the key and the trace channel: `node-fs` (default) or `deno`.
+    #[serde(default)]
+    pub channel_io: crate::prelude::ChannelIo,
 }
 
 fn default_esm() -> String {
@@ -193,10 +197,15 @@ pub struct ProcessAdapter {
     pub facts: RuntimeFacts,
     pub file: AdapterFile,
     pub binary: PathBuf,
+    /// `{cache}`: a directory kept between runs of this runtime, for its own compilation
+    /// caches (Deno's DENO_DIR), under `.runtimes/cache/`. It holds only what the runtime
+    /// derives from source text, nothing a case can observe.
+    pub cache: PathBuf,
 }
 
-fn substitute(arg: &str, bin: &Path, file: &Path, dir: &Path) -> String {
-    arg.replace("{bin}", &bin.to_string_lossy())
+fn substitute(arg: &str, bin: &Path, file: &Path, dir: &Path, cache: &Path) -> String {
+    arg.replace("{cache}", &cache.to_string_lossy())
+        .replace("{bin}", &bin.to_string_lossy())
         .replace("{file}", &file.to_string_lossy())
         .replace("{dir}", &dir.to_string_lossy())
 }
@@ -232,7 +241,7 @@ impl ProcessAdapter {
         let args: Vec<String> = file
             .version
             .iter()
-            .map(|a| substitute(a, bin, Path::new(""), dir.path()))
+            .map(|a| substitute(a, bin, Path::new(""), dir.path(), dir.path()))
             .collect();
         let spec = Spec {
             program: PathBuf::from(&args[0]),
@@ -276,11 +285,14 @@ impl ProcessAdapter {
             .file
             .run
             .iter()
-            .map(|a| substitute(a, &self.binary, file, dir))
+            .map(|a| substitute(a, &self.binary, file, dir, &self.cache))
             .collect();
         let mut env = base_env(&self.binary, dir);
         for (k, v) in &self.file.env {
-            env.push((k.clone(), substitute(v, &self.binary, file, dir)));
+            env.push((
+                k.clone(),
+                substitute(v, &self.binary, file, dir, &self.cache),
+            ));
         }
         (args, env)
     }
@@ -334,7 +346,7 @@ impl Adapter for ProcessAdapter {
             Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
         };
         let _registered = process::DirGuard::new(dir.path());
-        let rendered = prelude::render(case, &self.file.extensions());
+        let rendered = prelude::render_with(case, &self.file.extensions(), self.file.channel_io);
         for (name, text) in &rendered.files {
             if let Err(e) = std::fs::write(dir.path().join(name), text) {
                 return could_not(format!("cannot write {name} into the temp dir: {e}"));

@@ -22,6 +22,20 @@ pub struct Extensions {
     pub cjs: String,
 }
 
+/// How the prelude reads the key and writes the trace channel. `node:fs` works everywhere;
+/// Deno's own file API does the same three things without loading Deno's `node:fs` layer,
+/// which costs about a third of a Deno start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelIo {
+    #[default]
+    NodeFs,
+    Deno,
+}
+
+/// The `fs` object the prelude body uses, built on Deno's API: only the three calls it makes.
+const DENO_FS: &str = "const fs = (() => {\n  const enc = new TextEncoder();\n  return {\n    readFileSync: (p) => Deno.readTextFileSync(p),\n    openSync: (p) => Deno.openSync(p, { write: true }),\n    writeSync: (f, s) => f.writeSync(enc.encode(s)),\n  };\n})();\n";
+
 /// The prelude's configuration, as JSON inserted into the prelude text.
 fn config(case: &Case) -> String {
     let hooks = case
@@ -32,6 +46,10 @@ fn config(case: &Case) -> String {
 }
 
 pub fn render(case: &Case, ext: &Extensions) -> Rendered {
+    render_with(case, ext, ChannelIo::NodeFs)
+}
+
+pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
     let body = PRELUDE_BODY
         .replace("'use strict';\n", "")
         .replace("/*CONFIG*/ {}", &config(case));
@@ -39,8 +57,12 @@ pub fn render(case: &Case, ext: &Extensions) -> Rendered {
         ModuleKind::Esm => {
             let p = format!("prelude.{}", ext.esm);
             let m = format!("case.{}", ext.esm);
+            let fs = match io {
+                ChannelIo::NodeFs => "import * as fs from 'node:fs';\n",
+                ChannelIo::Deno => DENO_FS,
+            };
             let prelude = format!(
-                "import * as fs from 'node:fs';\nimport * as ah from 'node:async_hooks';\n{body}\nexport {{ trace }};\n"
+                "{fs}import * as ah from 'node:async_hooks';\n{body}\nexport {{ trace }};\n"
             );
             let main = format!("import {{ trace }} from './{p}'; {}", case.script);
             (p, m, prelude, main)
@@ -48,8 +70,12 @@ pub fn render(case: &Case, ext: &Extensions) -> Rendered {
         ModuleKind::Cjs => {
             let p = format!("prelude.{}", ext.cjs);
             let m = format!("case.{}", ext.cjs);
+            let fs = match io {
+                ChannelIo::NodeFs => "const fs = require('node:fs');\n",
+                ChannelIo::Deno => DENO_FS,
+            };
             let prelude = format!(
-                "'use strict';\nconst fs = require('node:fs');\nconst ah = require('node:async_hooks');\n{body}\nmodule.exports = {{ trace }};\n"
+                "'use strict';\n{fs}const ah = require('node:async_hooks');\n{body}\nmodule.exports = {{ trace }};\n"
             );
             let main = format!("const {{ trace }} = require('./{p}'); {}", case.script);
             (p, m, prelude, main)

@@ -291,7 +291,14 @@ impl Registry {
         let r = self.resolve(name)?;
         self.ensure_installed(&r)?;
         let version = ProcessAdapter::detect_version(&r.adapter, &r.binary)?;
+        let cache = self
+            .cache_dir()
+            .join("cache")
+            .join(crate::baseline::file_name(&r.name).trim_end_matches(".snap"));
+        std::fs::create_dir_all(&cache)
+            .map_err(|e| format!("cannot create the cache dir {}: {e}", cache.display()))?;
         Ok(ProcessAdapter {
+            cache,
             facts: RuntimeFacts {
                 name: r.name,
                 version,

@@ -801,8 +801,7 @@ fn matrix_all(args: &[String]) -> ExitCode {
             ..RunConfig::default()
         };
         let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
-        let results =
-            harness::results::Results::from_run(&cfg, Some(&suite), &runtimes, &records);
+        let results = harness::results::Results::from_run(&cfg, Some(&suite), &runtimes, &records);
         let file = dir.join(format!(
             "{}.json",
             harness::baseline::file_name(name).trim_end_matches(".snap")
@@ -817,7 +816,11 @@ fn matrix_all(args: &[String]) -> ExitCode {
             .flat_map(|r| r.counts.iter().filter(|(_, n)| **n > 0))
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
-        eprintln!("{name}: {} → {}", counts.join(", "), project.relative(&file).display());
+        eprintln!(
+            "{name}: {} → {}",
+            counts.join(", "),
+            project.relative(&file).display()
+        );
     }
     report(&[])
 }

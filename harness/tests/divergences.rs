@@ -1,0 +1,271 @@
+//! The divergence register (`spec/divergences.md`) must explain every case that a committed
+//! baseline (`reports/baselines/*.snap`) records as not passing.
+//!
+//! Convention, also stated at the top of the register: a **runtime section** starts at a heading
+//! (`##` to `######`) whose text begins with the word `Runtime` or `Runtimes` and names one or
+//! more runtimes in backquotes, e.g. ``## Runtime `bun` 1.4.5``. It ends at the next heading of
+//! the same or a higher level (as many `#` or fewer), so its causes can use deeper headings. A
+//! case counts as explained for a runtime when its ID appears as a backquoted span, e.g.
+//! `` `als/paths/abort-signal-timeout` ``, inside a section naming that runtime.
+//!
+//! The checks:
+//! - every non-passing case of every baseline is explained for its runtime;
+//! - the reference runtime and `node@26`, which define the expected traces, have no
+//!   non-passing case at all (`node@24` is held to the rule above: a failure there must be
+//!   explained, and Part 2 of the register says why Node 24 may differ);
+//! - every backquoted case ID in the register names a case of the corpus (no stale entries after
+//!   a rename);
+//! - the register defines no requirement: IDs live in the area files only.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use harness::baseline::{self, Baseline};
+use harness::project::{Project, Suite};
+use harness::spec::SpecIndex;
+
+const REGISTER: &str = "spec/divergences.md";
+
+/// Runtimes whose baselines must be empty: the expected traces are theirs.
+const NORMATIVE: &[&str] = &["reference", "node@26"];
+
+/// The backquoted spans of one line (inline code with single backquotes).
+fn code_spans(line: &str) -> impl Iterator<Item = &str> {
+    line.split('`').skip(1).step_by(2)
+}
+
+/// `(level, text)` when the line is an ATX heading.
+fn heading(line: &str) -> Option<(usize, &str)> {
+    let level = line.bytes().take_while(|b| *b == b'#').count();
+    if !(1..=6).contains(&level) {
+        return None;
+    }
+    line[level..].strip_prefix(' ').map(|t| (level, t.trim()))
+}
+
+/// Runtime name → every backquoted span found in the sections naming that runtime.
+fn sections(register: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // The open runtime section: its heading level and the runtimes it names.
+    let mut open: Option<(usize, Vec<String>)> = None;
+    let mut fenced = false;
+    for line in register.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        if let Some((level, text)) = heading(line) {
+            if open.as_ref().is_some_and(|(l, _)| level <= *l) {
+                open = None;
+            }
+            let first = text.split_whitespace().next().unwrap_or("");
+            if open.is_none() && (first == "Runtime" || first == "Runtimes") {
+                let names: Vec<String> = code_spans(text).map(str::to_string).collect();
+                for n in &names {
+                    out.entry(n.clone()).or_default();
+                }
+                open = Some((level, names));
+            }
+            continue;
+        }
+        if let Some((_, names)) = &open {
+            for span in code_spans(line) {
+                for n in names {
+                    out.entry(n.clone()).or_default().insert(span.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One line per non-passing case of `baselines` that the register does not explain.
+fn unexplained(register: &str, baselines: &[Baseline]) -> Vec<String> {
+    let sections = sections(register);
+    let mut problems = Vec::new();
+    for b in baselines {
+        if NORMATIVE.contains(&b.runtime.as_str()) {
+            for (id, e) in &b.entries {
+                problems.push(format!(
+                    "{}: {id} is {} ({}); the normative runtimes must pass every case",
+                    b.runtime,
+                    e.status.as_str(),
+                    e.summary
+                ));
+            }
+            continue;
+        }
+        let known = sections.get(&b.runtime);
+        for (id, e) in &b.entries {
+            if known.is_some_and(|ids| ids.contains(id)) {
+                continue;
+            }
+            let why = if known.is_none() {
+                format!("no `Runtime` section names `{}`", b.runtime)
+            } else {
+                format!("not mentioned in the sections naming `{}`", b.runtime)
+            };
+            problems.push(format!(
+                "{}: {id} ({} {}): {why}",
+                b.runtime,
+                e.status.as_str(),
+                e.summary
+            ));
+        }
+    }
+    problems
+}
+
+/// Backquoted spans that look like case IDs (a corpus top-level directory, a slash, more) but
+/// name no case.
+fn unknown_case_ids(register: &str, ids: &BTreeSet<String>) -> Vec<String> {
+    let dirs: BTreeSet<&str> = ids.iter().filter_map(|i| i.split('/').next()).collect();
+    let mut out = BTreeSet::new();
+    for (n, line) in register.lines().enumerate() {
+        for span in code_spans(line) {
+            let Some((dir, rest)) = span.split_once('/') else {
+                continue;
+            };
+            let shaped = !rest.is_empty()
+                && !span.ends_with('/')
+                && span
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/-_.".contains(c));
+            if dirs.contains(dir) && shaped && !ids.contains(span) {
+                out.insert(format!("line {}: `{span}` is not a case", n + 1));
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn read_baselines(root: &Path) -> Vec<Baseline> {
+    let dir = root.join(baseline::DIR);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "snap"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", f.display()));
+            Baseline::parse(f, &text).unwrap_or_else(|d| panic!("{d}"))
+        })
+        .collect()
+}
+
+fn register(root: &Path) -> String {
+    let p = root.join(REGISTER);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+}
+
+#[test]
+fn every_baseline_failure_is_in_the_register() {
+    let project = Project::locate();
+    let baselines = read_baselines(&project.root);
+    assert!(
+        baselines.iter().any(|b| b.runtime == "reference"),
+        "no reference baseline in {}",
+        baseline::DIR
+    );
+    let problems = unexplained(&register(&project.root), &baselines);
+    assert!(
+        problems.is_empty(),
+        "{REGISTER} does not explain {} non-passing case(s); add each ID, backquoted, under the \
+         cause it shows in the runtime's section (see the convention at the top of the file):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_register_names_only_existing_cases() {
+    let project = Project::locate();
+    let suite =
+        Suite::load_project(&project).unwrap_or_else(|d| panic!("the corpus does not load:\n{d}"));
+    let ids: BTreeSet<String> = suite.cases.iter().map(|c| c.id.clone()).collect();
+    let stale = unknown_case_ids(&register(&project.root), &ids);
+    assert!(
+        stale.is_empty(),
+        "{REGISTER} names cases that do not exist (renamed or removed?):\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn the_register_defines_no_requirement() {
+    let project = Project::locate();
+    let mut index = SpecIndex::default();
+    let diags = index.add_file(Path::new(REGISTER), &register(&project.root));
+    let defined: Vec<String> = index
+        .requirements()
+        .map(|r| format!("{} (line {})", r.id, r.line))
+        .collect();
+    assert!(
+        defined.is_empty() && diags.is_empty(),
+        "{REGISTER} must not hold requirement headings (`### AREA-ID`); they belong in the area \
+         files: {defined:?} {diags}"
+    );
+}
+
+#[test]
+fn a_failure_missing_from_the_register_is_reported() {
+    let project = Project::locate();
+    let text = register(&project.root);
+    let baselines = read_baselines(&project.root);
+    // Take one explained failure and drop every mention of it from the register.
+    let (runtime, id) = baselines
+        .iter()
+        .filter(|b| !NORMATIVE.contains(&b.runtime.as_str()))
+        .flat_map(|b| {
+            b.entries
+                .keys()
+                .map(move |id| (b.runtime.clone(), id.clone()))
+        })
+        .next()
+        .expect("some baseline lists a failing case");
+    let without = text.replace(&format!("`{id}`"), "`(removed)`");
+    let problems = unexplained(&without, &baselines);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with(&format!("{runtime}: {id} "))),
+        "removing `{id}` went unnoticed: {problems:?}"
+    );
+}
+
+#[test]
+fn sections_follow_the_heading_convention() {
+    let text = "\
+# Register
+## Runtime `a` 1.0
+`x/one` and `x/two`.
+### A cause
+`x/three`
+## Runtimes `b` and `c`
+`x/four`
+#### Deeper
+`x/five`
+## Part 4
+`x/six`
+```
+## Runtime `d`
+```
+";
+    let s = sections(text);
+    let ids = |r: &str| s.get(r).cloned().unwrap_or_default();
+    assert!(ids("a").contains("x/one") && ids("a").contains("x/three"));
+    assert!(!ids("a").contains("x/four"));
+    assert!(ids("b").contains("x/five") && ids("c").contains("x/four"));
+    assert!(!ids("b").contains("x/six"));
+    assert!(
+        !s.contains_key("d"),
+        "headings inside code fences do not count"
+    );
+}
