@@ -21497,6 +21497,9 @@ static int js_async_function_resolve_create(JSContext *ctx,
     return 0;
 }
 
+/* conformance patch: the promise a resolving function settles */
+static JSValueConst js_resolve_function_promise(JSValueConst resolve_func);
+
 static bool js_async_function_resume(JSContext *ctx, JSAsyncFunctionData *s)
 {
     bool is_success = true;
@@ -21538,9 +21541,24 @@ static bool js_async_function_resume(JSContext *ctx, JSAsyncFunctionData *s)
             int i, res;
 
             /* await */
+            JSValueLink await_link;
+            bool await_linked = false;
             JS_FreeValue(ctx, func_ret); /* not used */
+            /* conformance patch: a promise made here to wrap an awaited value
+               has the async function's own promise as parent, as in V8 */
+            if (ctx->rt->promise_hook &&
+                JS_VALUE_GET_TAG(s->resolving_funcs[0]) == JS_TAG_OBJECT &&
+                JS_VALUE_GET_OBJ(s->resolving_funcs[0])->class_id ==
+                    JS_CLASS_PROMISE_RESOLVE_FUNCTION) {
+                await_link = (JSValueLink){ctx->rt->parent_promise,
+                                           js_resolve_function_promise(s->resolving_funcs[0])};
+                ctx->rt->parent_promise = &await_link;
+                await_linked = true;
+            }
             promise = js_promise_resolve(ctx, ctx->promise_ctor,
                                          1, vc(&value), 0);
+            if (await_linked)
+                ctx->rt->parent_promise = await_link.next;
             JS_FreeValue(ctx, value);
             if (JS_IsException(promise))
                 goto fail;
@@ -55500,6 +55518,11 @@ typedef struct JSPromiseFunctionData {
     JSPromiseFunctionDataResolved *presolved;
 } JSPromiseFunctionData;
 
+static JSValueConst js_resolve_function_promise(JSValueConst resolve_func)
+{
+    return JS_VALUE_GET_OBJ(resolve_func)->u.promise_function_data->promise;
+}
+
 typedef struct JSPromiseReactionData {
     struct list_head link; /* not used in promise_reaction_job */
     JSValue resolving_funcs[2];
@@ -55638,6 +55661,12 @@ static JSValue promise_reaction_job(JSContext *ctx, int argc,
         res2 = JS_Call(ctx, func, JS_UNDEFINED, 1, vc(&res));
     } else {
         res2 = JS_UNDEFINED;
+        /* conformance patch: the throwaway promise of an await settles when
+           the continuation returns, as in V8 */
+        if (rt->promise_hook && !JS_IsUndefined(identity)) {
+            rt->promise_hook(ctx, JS_PROMISE_HOOK_RESOLVE, identity,
+                             JS_UNDEFINED, rt->promise_hook_opaque);
+        }
     }
     JS_FreeValue(ctx, res);
     if (rt->promise_hook && !JS_IsUndefined(identity)) {
