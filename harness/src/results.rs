@@ -374,6 +374,52 @@ impl Results {
     }
 }
 
+/// Replace this machine's paths in text that is going to be published (the committed
+/// matrix): the checkout becomes `<checkout>` and the temp dir `<tmp>`. Stderr heads and
+/// details often carry them (a runtime's stack trace, a temp file name).
+pub fn redact_paths(results: &mut Results, root: &Path) {
+    let mut pairs: Vec<(String, &str)> = Vec::new();
+    for r in [Some(root.to_path_buf()), root.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+    {
+        let s = r.to_string_lossy().trim_end_matches('/').to_string();
+        if s.len() > 1 {
+            pairs.push((s, "<checkout>"));
+        }
+    }
+    let tmp = std::env::temp_dir()
+        .to_string_lossy()
+        .trim_end_matches('/')
+        .to_string();
+    if tmp.len() > 1 {
+        pairs.push((tmp, "<tmp>"));
+    }
+    // Longer paths first, so a checkout inside the temp dir is named as the checkout.
+    pairs.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    let fix = |s: &mut String| {
+        for (p, with) in &pairs {
+            if s.contains(p.as_str()) {
+                *s = s.replace(p.as_str(), with);
+            }
+        }
+    };
+    for r in &mut results.results {
+        fix(&mut r.detail);
+        fix(&mut r.stderr_head);
+        fix(&mut r.summary);
+        r.trace.iter_mut().for_each(&fix);
+        if let Some(d) = &mut r.divergence {
+            d.expected.iter_mut().for_each(&fix);
+            d.observed.iter_mut().for_each(&fix);
+        }
+    }
+    for rt in &mut results.runtimes {
+        rt.source.iter_mut().for_each(&fix);
+        rt.error.iter_mut().for_each(&fix);
+    }
+}
+
 /// Merge the results files of shards (`--shard K/N` on several machines) into one, as if one
 /// run had produced it. Every case × runtime may appear once: a case in two files means the
 /// shards overlap (or the same file was given twice), which is an error rather than a guess.
@@ -539,6 +585,33 @@ mod tests {
             ),
         ];
         Results::from_run(&RunConfig::default(), None, &runtimes, &records)
+    }
+
+    #[test]
+    fn published_results_carry_no_paths_of_this_machine() {
+        let mut r = sample();
+        let tmp = std::env::temp_dir();
+        let root = tmp.join("checkout");
+        let t = tmp.to_string_lossy().into_owned();
+        let c = root.to_string_lossy().into_owned();
+        r.results[0].stderr_head = format!("at {c}/.runtimes/x/bin/x and {t}/ah-case-Q1/case.mjs");
+        r.results[0].trace = vec![format!("path: \"{t}/ah-case-Q1\"")];
+        r.results[0].divergence.as_mut().unwrap().observed = Some(format!("in {c}"));
+        redact_paths(&mut r, &root);
+        assert_eq!(
+            r.results[0].stderr_head,
+            "at <checkout>/.runtimes/x/bin/x and <tmp>/ah-case-Q1/case.mjs"
+        );
+        assert_eq!(r.results[0].trace, vec!["path: \"<tmp>/ah-case-Q1\""]);
+        assert_eq!(
+            r.results[0]
+                .divergence
+                .as_ref()
+                .unwrap()
+                .observed
+                .as_deref(),
+            Some("in <checkout>")
+        );
     }
 
     #[test]
