@@ -145,6 +145,20 @@ pub struct Execution {
     pub duration: Duration,
 }
 
+impl Execution {
+    /// A run that never started (no temp dir, no files, no binary): nothing was observed.
+    pub fn could_not(msg: impl Into<String>, duration: Duration) -> Execution {
+        Execution {
+            channel: Channel::default(),
+            end: End::CouldNotRun(msg.into()),
+            channel_cut: false,
+            stdout_head: String::new(),
+            stderr_head: String::new(),
+            duration,
+        }
+    }
+}
+
 /// What a report says about a runtime.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuntimeFacts {
@@ -333,14 +347,7 @@ impl Adapter for ProcessAdapter {
     }
 
     fn execute(&self, case: &Case, timeout: Duration) -> Execution {
-        let could_not = |msg: String| Execution {
-            channel: Channel::default(),
-            end: End::CouldNotRun(msg),
-            channel_cut: false,
-            stdout_head: String::new(),
-            stderr_head: String::new(),
-            duration: Duration::ZERO,
-        };
+        let could_not = |msg: String| Execution::could_not(msg, Duration::ZERO);
         let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
             Ok(d) => d,
             Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::adapter::{Adapter, End, Execution, RuntimeFacts};
 use crate::case::Case;
 use crate::prelude::{self, Extensions};
-use crate::trace::{self, Channel};
+use crate::trace;
 
 /// The name users type.
 pub const NAME: &str = "reference";
@@ -50,14 +50,7 @@ impl ReferenceAdapter {
 }
 
 fn could_not(msg: String, started: Instant) -> Execution {
-    Execution {
-        channel: Channel::default(),
-        end: End::CouldNotRun(msg),
-        channel_cut: false,
-        stdout_head: String::new(),
-        stderr_head: String::new(),
-        duration: started.elapsed(),
-    }
+    Execution::could_not(msg, started.elapsed())
 }
 
 impl Adapter for ReferenceAdapter {

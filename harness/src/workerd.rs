@@ -30,7 +30,7 @@ use crate::case::{Case, ModuleKind};
 use crate::prelude::{self, Extensions};
 use crate::process::{self, Ended, Spec};
 use crate::runtimes::Registry;
-use crate::trace::{self, Channel, MARKER};
+use crate::trace::{self, MARKER};
 
 /// The name users type, and the lock file entry it resolves to.
 pub const NAME: &str = "workerd";
@@ -340,14 +340,7 @@ fn tidy_stderr(stderr: &str) -> String {
 const HUNG: &str = "detected that your Worker's code had hung";
 
 fn could_not(msg: String, started: Instant) -> Execution {
-    Execution {
-        channel: Channel::default(),
-        end: End::CouldNotRun(msg),
-        channel_cut: false,
-        stdout_head: String::new(),
-        stderr_head: String::new(),
-        duration: started.elapsed(),
-    }
+    Execution::could_not(msg, started.elapsed())
 }
 
 impl Adapter for WorkerdAdapter {

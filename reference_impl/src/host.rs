@@ -236,6 +236,12 @@ fn throw_code<'js, T>(ctx: &Ctx<'js>, code: &str) -> rquickjs::Result<T> {
     Err(ctx.throw(o.into_value()))
 }
 
+/// The real path behind a script's path, or the errno-style exception the bootstrap expects.
+fn real_path(ctx: &Ctx<'_>, s: &Shared, p: &str) -> rquickjs::Result<PathBuf> {
+    let r = s.borrow_mut().resolve(p);
+    r.or_else(|code| throw_code(ctx, &code))
+}
+
 fn arg_str<'js>(args: &Rest<Value<'js>>, i: usize) -> String {
     args.0
         .get(i)
@@ -363,10 +369,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "writeFile",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
-                Ok(p) => p,
-                Err(code) => return throw_code(&ctx, &code),
-            };
+            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
             let data = arg_str(&args, 1);
             let append = args.0.get(2).map(|v| v.as_bool() == Some(true)) == Some(true);
             let r = OpenOptions::new()
@@ -395,10 +398,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
                 "/dev/stderr" | "/dev/fd/2" => return Ok(STDERR),
                 _ => {}
             }
-            let path = match s.borrow_mut().resolve(&p) {
-                Ok(p) => p,
-                Err(code) => return throw_code(&ctx, &code),
-            };
+            let path = real_path(&ctx, &s, &p)?;
             let mut o = OpenOptions::new();
             match flags.as_str() {
                 "r" | "rs" | "sr" => o.read(true),
@@ -460,10 +460,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "stat",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
-                Ok(p) => p,
-                Err(code) => return throw_code(&ctx, &code),
-            };
+            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
             match std::fs::metadata(&path) {
                 Ok(m) => {
                     let o = Object::new(ctx.clone())?;
@@ -481,10 +478,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "unlink",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
-                Ok(p) => p,
-                Err(code) => return throw_code(&ctx, &code),
-            };
+            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
             match std::fs::remove_file(&path) {
                 Ok(()) => Ok(()),
                 Err(e) => throw_code(&ctx, &errno_code(&e)),
@@ -496,10 +490,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "mkdir",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
-                Ok(p) => p,
-                Err(code) => return throw_code(&ctx, &code),
-            };
+            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
             match std::fs::create_dir(&path) {
                 Ok(()) => Ok(()),
                 Err(e) => throw_code(&ctx, &errno_code(&e)),
@@ -511,10 +502,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "readdir",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = match s.borrow_mut().resolve(&arg_str(&args, 0)) {
-                Ok(p) => p,
-                Err(code) => return throw_code(&ctx, &code),
-            };
+            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
             match std::fs::read_dir(&path) {
                 Ok(rd) => {
                     let mut names: Vec<String> = rd
