@@ -21,6 +21,7 @@ pub struct Split {
     pub create: Duration,
     pub script: Duration,
     pub event_loop: Duration,
+    pub teardown: Duration,
     pub total: Duration,
 }
 
@@ -58,7 +59,7 @@ impl Report {
         ));
         let e = &self.engine;
         s.push_str(&format!(
-            "  engine only: {:.0} cases/s/core, {:.0} us/case = runtime creation {:.0} us ({:.0}%) + script {:.0} us ({:.0}%) + loop {:.0} us ({:.0}%)\n",
+            "  engine only: {:.0} cases/s/core, {:.0} us/case = context and bootstrap {:.0} us ({:.0}%) + script {:.0} us ({:.0}%) + loop {:.0} us ({:.0}%) + teardown {:.0} us ({:.0}%)\n",
             Self::per_second(e.total),
             us(e.total),
             us(e.create),
@@ -67,6 +68,8 @@ impl Report {
             100.0 * e.script.as_secs_f64() / e.total.as_secs_f64(),
             us(e.event_loop),
             100.0 * e.event_loop.as_secs_f64() / e.total.as_secs_f64(),
+            us(e.teardown),
+            100.0 * e.teardown.as_secs_f64() / e.total.as_secs_f64(),
         ));
         s.push_str(&format!(
             "  baseline, same run: an empty script costs {:.0} us; a corpus case costs {:.2}x that\n",
@@ -140,6 +143,7 @@ fn engine_split(prepared: &[Prepared], rounds: usize) -> Split {
             sum.create += out.timings.create;
             sum.script += out.timings.script;
             sum.event_loop += out.timings.event_loop;
+            sum.teardown += out.timings.teardown;
             n += 1;
         }
     }
@@ -148,6 +152,7 @@ fn engine_split(prepared: &[Prepared], rounds: usize) -> Split {
         create: sum.create / n,
         script: sum.script / n,
         event_loop: sum.event_loop / n,
+        teardown: sum.teardown / n,
         total: sum.total / n,
     }
 }

@@ -154,10 +154,15 @@ fn spawn_worker() -> Result<mpsc::Sender<Job>, String> {
     Ok(tx)
 }
 
-/// Bytes of stack left below the caller, when the platform can tell.
-fn stack_left() -> Option<usize> {
+thread_local! {
+    /// The lowest address of this thread's stack, found once: for the main thread the lookup
+    /// reads /proc/self/maps, which costs more than a small case.
+    static STACK_LOW: Option<usize> = stack_low();
+}
+
+fn stack_low() -> Option<usize> {
     // SAFETY: pthread_getattr_np fills the attribute object for the calling thread, which is
-    // destroyed before returning; only addresses are compared.
+    // destroyed before returning; only the address is kept.
     unsafe {
         let mut attr: libc::pthread_attr_t = std::mem::zeroed();
         if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
@@ -170,9 +175,15 @@ fn stack_left() -> Option<usize> {
         if r != 0 {
             return None;
         }
-        let here = &addr as *const _ as usize;
-        here.checked_sub(addr as usize)
+        Some(addr as usize)
     }
+}
+
+/// Bytes of stack left below the caller, when the platform can tell.
+fn stack_left() -> Option<usize> {
+    let low = STACK_LOW.with(|l| *l)?;
+    let here = 0u8;
+    (&here as *const u8 as usize).checked_sub(low)
 }
 
 /// Run on the calling thread when it has room for the engine's stack guard and more; else on

@@ -98,6 +98,8 @@ pub struct Timings {
     pub create: Duration,
     pub script: Duration,
     pub event_loop: Duration,
+    /// Freeing what the run made, so that the runtime can serve the next run.
+    pub teardown: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -165,13 +167,187 @@ pub fn run(opts: &Options) -> Outcome {
     }
 }
 
+/// Runs one thread's runtime serves before it is replaced: a bound on whatever a runtime keeps
+/// between runs (its atom table, allocator fragmentation).
+const RUNS_PER_RUNTIME: u32 = 2000;
+
+/// Bytes a run may allocate before QuickJS collects garbage during the run.
+const GC_HEADROOM: usize = 8 * 1024 * 1024;
+
+thread_local! {
+    /// This thread's runtime, kept between runs. Each run gets a fresh context in it (its own
+    /// globals, built-ins and modules), so nothing a case can reach survives the run; what is
+    /// shared is the bootstrap's bytecode, read once instead of once per run.
+    static WARM: RefCell<Option<Warm>> = const { RefCell::new(None) };
+}
+
+/// A runtime with the bootstrap's bytecode read into it.
+struct Warm {
+    code: Rc<SharedCode>,
+    /// The context the bytecode was read in. It runs nothing; the functions made from the
+    /// bytecode take the realm of the context that makes them (see `async-context.patch`).
+    template: Context,
+    rt: Runtime,
+    raw: *mut qjs::JSRuntime,
+    runs: u32,
+}
+
+/// The bootstrap's function bytecode, shared by the contexts of one runtime.
+#[derive(Default)]
+struct SharedCode {
+    values: RefCell<Vec<(&'static str, qjs::JSValue)>>,
+}
+
+impl SharedCode {
+    /// A new reference to the bytecode of `name`, for `ctx` of the same runtime.
+    fn get(&self, ctx: &rquickjs::Ctx<'_>, name: &str) -> Option<qjs::JSValue> {
+        let values = self.values.borrow();
+        let (_, v) = values.iter().find(|(n, _)| *n == name)?;
+        // SAFETY: the value is a live function bytecode of this context's runtime.
+        Some(unsafe { qjs::JS_DupValue(ctx.as_raw().as_ptr(), *v) })
+    }
+}
+
+impl Warm {
+    fn new() -> Result<Warm, String> {
+        let rt = Runtime::new().map_err(|e| format!("cannot create a QuickJS runtime: {e}"))?;
+        let template =
+            Context::base(&rt).map_err(|e| format!("cannot create a QuickJS context: {e}"))?;
+        let bytes = BOOTSTRAP_BYTECODE
+            .get_or_init(compile_bootstrap)
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let code = Rc::new(SharedCode::default());
+        let raw = template.with(|ctx| -> Result<*mut qjs::JSRuntime, String> {
+            let raw = ctx.as_raw().as_ptr();
+            for (name, b) in bytes {
+                // SAFETY: the bytecode was written by this same QuickJS build; the value is
+                // owned by `code` and freed in `Warm::drop`.
+                let v = unsafe {
+                    qjs::JS_ReadObject(
+                        raw,
+                        b.as_ptr(),
+                        b.len() as _,
+                        qjs::JS_READ_OBJ_BYTECODE as i32,
+                    )
+                };
+                if unsafe { qjs::JS_IsException(v) } {
+                    return Err(format!("{name}: cannot read bytecode: {:?}", ctx.catch()));
+                }
+                code.values.borrow_mut().push((name, v));
+            }
+            // rquickjs gives every Rust function the prototype of the first one made in the
+            // runtime, and keeps it: made here, that prototype is the template's, which is
+            // pinned, and not the first run's, which would then live (and be scanned) forever.
+            // Each run gives its own host functions its own Function.prototype (`adopt`).
+            Function::new(ctx.clone(), || ())
+                .map_err(|e| format!("cannot make a function: {e}"))?;
+            // SAFETY: a live context's runtime.
+            Ok(unsafe { qjs::JS_GetRuntime(raw) })
+        })?;
+        rt.run_gc();
+        // What exists now (the template context and the bytecode) never changes and lives as
+        // long as the runtime: pinned, the collection at the end of each run skips it.
+        // SAFETY: a live runtime; see the patch for why this is sound.
+        unsafe { ffi::JS_PinGCObjects(raw) };
+        Ok(Warm {
+            code,
+            template,
+            rt,
+            raw,
+            runs: 0,
+        })
+    }
+}
+
+impl Drop for Warm {
+    fn drop(&mut self) {
+        let values = std::mem::take(&mut *self.code.values.borrow_mut());
+        // SAFETY: a live runtime, given back to the collector before what it holds is freed.
+        unsafe { ffi::JS_UnpinGCObjects(self.raw) };
+        self.template.with(|ctx| {
+            for (_, v) in values {
+                // SAFETY: each value is owned by `code` and freed once, here.
+                unsafe { qjs::JS_FreeValue(ctx.as_raw().as_ptr(), v) };
+            }
+        });
+    }
+}
+
+/// What this thread's kept runtime holds between runs: tests use it to check that a run leaves
+/// nothing behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuntimeStats {
+    /// Runs served by this runtime so far.
+    pub runs: u32,
+    /// JavaScript objects the collector sees (the pinned template and bytecode are not counted).
+    pub objects: i64,
+}
+
+/// The stats of this thread's runtime, if it has one.
+pub fn thread_runtime_stats() -> Option<RuntimeStats> {
+    WARM.with(|w| {
+        let w = w.borrow();
+        let w = w.as_ref()?;
+        // SAFETY: a live runtime of this thread, not running; the call only reads.
+        let objects = unsafe {
+            let mut u: qjs::JSMemoryUsage = std::mem::zeroed();
+            qjs::JS_ComputeMemoryUsage(w.raw, &mut u);
+            u.obj_count
+        };
+        Some(RuntimeStats {
+            runs: w.runs,
+            objects,
+        })
+    })
+}
+
+/// What the patch adds to QuickJS for reusing a runtime.
+mod ffi {
+    use rquickjs::qjs::{JSRuntime, JSValue};
+    extern "C" {
+        pub fn JS_DiscardPendingJobs(rt: *mut JSRuntime);
+        pub fn JS_PinGCObjects(rt: *mut JSRuntime);
+        pub fn JS_UnpinGCObjects(rt: *mut JSRuntime);
+        pub fn JS_SetContextFrame(rt: *mut JSRuntime, frame: JSValue);
+    }
+}
+
 fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instant) -> Exit {
-    let rt = match Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => return Exit::Internal(format!("cannot create a QuickJS runtime: {e}")),
+    let warm = WARM.with(|w| w.borrow_mut().take());
+    let mut warm = match warm {
+        Some(w) if w.runs < RUNS_PER_RUNTIME => w,
+        _ => match Warm::new() {
+            Ok(w) => w,
+            Err(e) => return Exit::Internal(e),
+        },
     };
+    warm.runs += 1;
+    let exit = run_warm(opts, state, timings, started, &warm);
+    // A runtime that ran out of memory, was interrupted or failed inside is not reused.
+    if matches!(exit, Exit::Code(_)) {
+        WARM.with(|w| *w.borrow_mut() = Some(warm));
+    }
+    exit
+}
+
+fn run_warm(
+    opts: &Options,
+    state: &Shared,
+    timings: &mut Timings,
+    started: Instant,
+    warm: &Warm,
+) -> Exit {
+    let rt = &warm.rt;
     rt.set_memory_limit(opts.memory_limit);
+    // SAFETY: the runtime is live and used on this thread only; the stack guard measures from
+    // where this run starts, not from where the runtime was made.
+    unsafe { qjs::JS_UpdateStackTop(warm.raw) };
     rt.set_max_stack_size(opts.stack_limit);
+    // No collection while the run builds its context and bootstrap (there is nothing to
+    // collect yet); the teardown collects everything. Set on every run, so that when a big
+    // case does collect is the same whatever ran before it on this runtime.
+    rt.set_gc_threshold(GC_HEADROOM);
     let guard = state.clone();
     rt.set_interrupt_handler(Some(Box::new(move || {
         let Ok(mut st) = guard.try_borrow_mut() else {
@@ -201,7 +377,7 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
             }
         },
     )));
-    let ctx = match Context::full(&rt) {
+    let ctx = match Context::full(rt) {
         Ok(c) => c,
         Err(e) => return Exit::Internal(format!("cannot create a QuickJS context: {e}")),
     };
@@ -210,7 +386,7 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
             Ok(h) => h,
             Err(e) => return Exit::Internal(format!("cannot install the host functions: {e}")),
         };
-        let boot = match bootstrap(&ctx, host) {
+        let boot = match bootstrap(&ctx, host, &warm.code) {
             Ok(b) => b,
             Err(e) => return Exit::Internal(format!("bootstrap failed: {e}")),
         };
@@ -233,15 +409,30 @@ fn run_in(opts: &Options, state: &Shared, timings: &mut Timings, started: Instan
             Err(e) => ended_by(state, e),
         }
     });
-    // JavaScript values the state holds must go before the runtime that owns them; the
-    // context and runtime go before the state their callbacks point into.
+    // Leave the runtime as a new one: no JavaScript value of this run held by the state or
+    // the runtime (hooks, queued jobs, the context frame, a pending exception), then the
+    // context and everything it made collected. The callbacks point into the state, so they go
+    // too.
     {
         let mut st = state.borrow_mut();
         st.promise_hooks = [None, None, None, None];
         st.rejection_tracker = None;
     }
+    let t = Instant::now();
+    ctx.with(|ctx| {
+        // SAFETY: the runtime is live; each call leaves it consistent.
+        unsafe {
+            qjs::JS_SetPromiseHook(warm.raw, None, std::ptr::null_mut());
+            ffi::JS_DiscardPendingJobs(warm.raw);
+            ffi::JS_SetContextFrame(warm.raw, qjs::JS_UNDEFINED);
+        }
+        let _ = ctx.catch();
+    });
     drop(ctx);
-    drop(rt);
+    rt.set_interrupt_handler(None);
+    rt.set_host_promise_rejection_tracker(None);
+    rt.run_gc();
+    timings.teardown = t.elapsed();
     exit
 }
 
@@ -306,9 +497,14 @@ fn compile_bootstrap() -> Result<Compiled, String> {
 }
 
 /// Evaluate the bootstrap files; returns the object with `runMain` and `runLoop`.
-fn bootstrap<'js>(ctx: &rquickjs::Ctx<'js>, host: Object<'js>) -> Result<Object<'js>, String> {
+fn bootstrap<'js>(
+    ctx: &rquickjs::Ctx<'js>,
+    host: Object<'js>,
+    code: &Rc<SharedCode>,
+) -> Result<Object<'js>, String> {
     let internal = Object::new(ctx.clone()).map_err(|e| e.to_string())?;
-    install_loader(ctx, &host).map_err(|e| e.to_string())?;
+    install_loader(ctx, &host, code.clone()).map_err(|e| e.to_string())?;
+    adopt(ctx, &host).map_err(|e| format!("cannot set up the host functions: {e}"))?;
     internal.set("host", host).map_err(|e| e.to_string())?;
     internal
         .set("builtinKey", crate::modules::BUILTIN_KEY)
@@ -316,39 +512,39 @@ fn bootstrap<'js>(ctx: &rquickjs::Ctx<'js>, host: Object<'js>) -> Result<Object<
     internal
         .set("version", crate::VERSION)
         .map_err(|e| e.to_string())?;
-    let code = BOOTSTRAP_BYTECODE
-        .get_or_init(compile_bootstrap)
-        .as_ref()
-        .map_err(Clone::clone)?;
     for (name, _) in BOOTSTRAP {
         load_internal(ctx, code, name, &internal)?;
     }
     internal.get("boot").map_err(|e| e.to_string())
 }
 
+/// Give each host function this context's `Function.prototype`, instead of the one rquickjs
+/// caches for the whole runtime (see `Warm::new`): nothing of another realm stays reachable.
+fn adopt<'js>(ctx: &rquickjs::Ctx<'js>, host: &Object<'js>) -> rquickjs::Result<()> {
+    let proto = Function::prototype(ctx.clone());
+    for f in host.values::<Value>() {
+        if let Some(f) = f?.as_object() {
+            f.set_prototype(Some(&proto))?;
+        }
+    }
+    Ok(())
+}
+
 /// Evaluate one compiled bootstrap file with `internal` as its argument.
 fn load_internal<'js>(
     ctx: &rquickjs::Ctx<'js>,
-    code: &[(&'static str, Vec<u8>)],
+    code: &SharedCode,
     name: &str,
     internal: &Object<'js>,
 ) -> Result<(), String> {
-    let Some((_, bytes)) = code.iter().find(|(n, _)| *n == name) else {
+    let Some(obj) = code.get(ctx, name) else {
         return Err(format!("no internal module {name}"));
     };
     let raw = ctx.as_raw().as_ptr();
-    // SAFETY: the bytecode was written by this same QuickJS build; the function value
-    // returned is owned and handed to Value::from_raw.
+    // SAFETY: `obj` is a new reference to function bytecode of this runtime, consumed by
+    // JS_EvalFunction, which makes the function in this context; the value returned is owned
+    // and handed to Value::from_raw.
     let f = unsafe {
-        let obj = qjs::JS_ReadObject(
-            raw,
-            bytes.as_ptr(),
-            bytes.len() as _,
-            qjs::JS_READ_OBJ_BYTECODE as i32,
-        );
-        if qjs::JS_IsException(obj) {
-            return Err(format!("{name}: cannot read bytecode: {:?}", ctx.catch()));
-        }
         let v = qjs::JS_EvalFunction(raw, obj);
         if qjs::JS_IsException(v) {
             return Err(format!("{name}: {:?}", ctx.catch()));
@@ -364,29 +560,26 @@ fn load_internal<'js>(
 }
 
 /// `host.loadInternal(name, internal)`: load an on-demand file into `internal`.
-pub(crate) fn install_loader<'js>(
+fn install_loader<'js>(
     ctx: &rquickjs::Ctx<'js>,
     host: &Object<'js>,
+    code: Rc<SharedCode>,
 ) -> rquickjs::Result<()> {
     host.set(
         "loadInternal",
         Function::new(
             ctx.clone(),
-            |ctx: rquickjs::Ctx<'js>,
-             name: String,
-             internal: Object<'js>|
-             -> rquickjs::Result<()> {
-                let code = match BOOTSTRAP_BYTECODE.get_or_init(compile_bootstrap) {
-                    Ok(c) => c,
-                    Err(e) => return Err(rquickjs::Exception::throw_internal(&ctx, e)),
-                };
+            move |ctx: rquickjs::Ctx<'js>,
+                  name: String,
+                  internal: Object<'js>|
+                  -> rquickjs::Result<()> {
                 if !ON_DEMAND.iter().any(|(n, _)| *n == name) {
                     return Err(rquickjs::Exception::throw_internal(
                         &ctx,
                         &format!("no on-demand internal module {name}"),
                     ));
                 }
-                load_internal(&ctx, code, &name, &internal)
+                load_internal(&ctx, &code, &name, &internal)
                     .map_err(|e| rquickjs::Exception::throw_internal(&ctx, &e))
             },
         )?,

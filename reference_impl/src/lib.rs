@@ -17,7 +17,7 @@ mod engine;
 mod host;
 mod modules;
 
-pub use engine::{run, Exit, Options, Outcome};
+pub use engine::{run, thread_runtime_stats, Exit, Options, Outcome, RuntimeStats};
 
 /// The version this runtime reports: the Node line its behaviour follows, and ours.
 pub const VERSION: &str = concat!("26.0.0-reference.", env!("CARGO_PKG_VERSION"));

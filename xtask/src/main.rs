@@ -49,7 +49,7 @@ usage:
       Show the runtimes this checkout knows.
   cargo xtask bench [RUNTIME]... [--rounds N] [--write]
       Build in release mode and measure what a run costs. reference (the default): cases per
-      second per core and the cost split (runtime creation, script, loop). A process runtime:
+      second per core and the cost split (context and bootstrap, script, loop, teardown). A process runtime:
       the floor (started once per case) against the whole suite, and their ratio. --write
       stores the figures in reports/bench.md.";
 

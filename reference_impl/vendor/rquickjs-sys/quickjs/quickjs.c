@@ -359,6 +359,9 @@ struct JSRuntime {
     /* list of JSGCObjectHeader.link. Used during JS_FreeValueRT() */
     struct list_head gc_zero_ref_count_list;
     struct list_head tmp_obj_list; /* used during GC */
+    /* conformance patch: GC objects taken out of gc_obj_list by JS_PinGCObjects. The cycle
+       collector neither scans nor frees them; it treats them as roots. */
+    struct list_head pinned_obj_list;
     JSGCPhaseEnum gc_phase : 8;
     size_t malloc_gc_threshold;
 #ifdef ENABLE_DUMPS // JS_DUMP_LEAKS
@@ -1174,6 +1177,9 @@ struct JSObject {
             struct JSFunctionBytecode *function_bytecode;
             JSVarRef **var_refs;
             JSObject *home_object; /* for 'super' access */
+            /* conformance patch: the realm is the closure's, not the bytecode's, so that
+               one bytecode can be instantiated in several contexts of a runtime */
+            JSContext *realm;
         } func;
         struct { /* JS_CLASS_C_FUNCTION: 12/20 bytes */
             JSContext *realm;
@@ -2343,6 +2349,7 @@ JSRuntime *JS_NewRuntime2(const JSMallocFunctions *mf, void *opaque)
 
     init_list_head(&rt->context_list);
     init_list_head(&rt->gc_obj_list);
+    init_list_head(&rt->pinned_obj_list);
     init_list_head(&rt->gc_zero_ref_count_list);
     rt->gc_phase = JS_GC_PHASE_NONE;
 
@@ -2521,6 +2528,23 @@ int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
     return 0;
 }
 
+/* conformance patch: drop every queued job without running it, so that a runtime can be
+   reused after a run that ended with jobs still queued (an exit, an interrupt) */
+void JS_DiscardPendingJobs(JSRuntime *rt)
+{
+    struct list_head *el, *el1;
+    int i;
+
+    list_for_each_safe(el, el1, &rt->job_list) {
+        JSJobEntry *e = list_entry(el, JSJobEntry, link);
+        list_del(&e->link);
+        for(i = 0; i < e->argc; i++)
+            JS_FreeValueRT(rt, e->argv[i]);
+        JS_FreeValueRT(rt, e->frame);
+        js_free_rt(rt, e);
+    }
+}
+
 bool JS_IsJobPending(JSRuntime *rt)
 {
     return !list_empty(&rt->job_list);
@@ -2661,6 +2685,7 @@ void JS_FreeRuntime(JSRuntime *rt)
     bool leak = false;
     int i;
 
+    JS_UnpinGCObjects(rt);
     rt->in_free = true;
     JS_FreeValueRT(rt, rt->current_exception);
 
@@ -6974,6 +6999,10 @@ static void js_bytecode_function_finalizer(JSRuntime *rt, JSValueConst val)
     if (p1) {
         JS_FreeValueRT(rt, JS_MKPTR(JS_TAG_OBJECT, p1));
     }
+    if (p->u.func.realm) {
+        JS_FreeContext(p->u.func.realm);
+        p->u.func.realm = NULL;
+    }
     b = p->u.func.function_bytecode;
     if (b) {
         var_refs = p->u.func.var_refs;
@@ -6998,6 +7027,8 @@ static void js_bytecode_function_mark(JSRuntime *rt, JSValueConst val,
         JS_MarkValue(rt, JS_MKPTR(JS_TAG_OBJECT, p->u.func.home_object),
                      mark_func);
     }
+    if (p->u.func.realm)
+        mark_func(rt, &p->u.func.realm->header);
     if (b) {
         if (var_refs) {
             for(i = 0; i < b->closure_var_count; i++) {
@@ -7503,6 +7534,33 @@ void JS_RunGC(JSRuntime *rt)
 
     /* free the GC objects in a cycle */
     gc_free_cycles(rt);
+}
+
+/* conformance patch: move every GC object that exists now out of the collector's sight.
+   Meant for a runtime that keeps immutable shared state (a context that runs nothing, the
+   function bytecode several contexts instantiate) and makes and drops many contexts: each
+   collection then costs only what those contexts made. Sound as long as the pinned objects
+   keep the references they had when pinned, so that a pinned object always has a referrer
+   the collector does not count and its reference count never reaches zero in a collection. */
+void JS_PinGCObjects(JSRuntime *rt)
+{
+    struct list_head *el, *el1;
+
+    list_for_each_safe(el, el1, &rt->gc_obj_list) {
+        list_del(el);
+        list_add_tail(el, &rt->pinned_obj_list);
+    }
+}
+
+/* conformance patch: give the pinned objects back to the collector */
+void JS_UnpinGCObjects(JSRuntime *rt)
+{
+    struct list_head *el, *el1;
+
+    list_for_each_safe(el, el1, &rt->pinned_obj_list) {
+        list_del(el);
+        list_add_tail(el, &rt->gc_obj_list);
+    }
 }
 
 /* Return false if not an object or if the object has already been
@@ -17598,6 +17656,7 @@ static JSValue js_closure2(JSContext *ctx, JSValue func_obj,
     p->u.func.function_bytecode = b;
     p->u.func.home_object = NULL;
     p->u.func.var_refs = NULL;
+    p->u.func.realm = JS_DupContext(ctx);
     if (b->closure_var_count) {
         var_refs = js_mallocz(ctx, sizeof(var_refs[0]) * b->closure_var_count);
         if (!var_refs)
@@ -18107,7 +18166,7 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
             sf = &s->frame;
             p = JS_VALUE_GET_OBJ(sf->cur_func);
             b = p->u.func.function_bytecode;
-            ctx = b->realm;
+            ctx = p->u.func.realm;
             var_refs = p->u.func.var_refs;
             local_buf = arg_buf = sf->arg_buf;
             var_buf = sf->var_buf;
@@ -18187,7 +18246,7 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
     sf->cur_pc = NULL;
     sf->prev_frame = rt->current_stack_frame;
     rt->current_stack_frame = sf;
-    ctx = b->realm; /* set the current realm */
+    ctx = p->u.func.realm; /* set the current realm (conformance patch: the closure's) */
 
 #ifdef ENABLE_DUMPS // JS_DUMP_BYTECODE_STEP
     if (check_dump_flag(ctx->rt, JS_DUMP_BYTECODE_STEP))
@@ -21003,11 +21062,7 @@ static JSContext *JS_GetFunctionRealm(JSContext *ctx, JSValueConst func_obj)
     case JS_CLASS_GENERATOR_FUNCTION:
     case JS_CLASS_ASYNC_FUNCTION:
     case JS_CLASS_ASYNC_GENERATOR_FUNCTION:
-        {
-            JSFunctionBytecode *b;
-            b = p->u.func.function_bytecode;
-            realm = b->realm;
-        }
+        realm = p->u.func.realm;
         break;
     case JS_CLASS_PROXY:
         {
@@ -31434,6 +31489,7 @@ static int js_create_module_bytecode_function(JSContext *ctx, JSModuleDef *m)
     JS_REF_COUNT(b)++;
     p->u.func.home_object = NULL;
     p->u.func.var_refs = NULL;
+    p->u.func.realm = JS_DupContext(ctx);
     if (b->closure_var_count) {
         var_refs = js_mallocz(ctx, sizeof(var_refs[0]) * b->closure_var_count);
         if (!var_refs)

@@ -1246,6 +1246,10 @@ JS_EXTERN int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
                             int argc, JSValueConst *argv);
 
 JS_EXTERN bool JS_IsJobPending(JSRuntime *rt);
+/* conformance patch */
+JS_EXTERN void JS_DiscardPendingJobs(JSRuntime *rt);
+JS_EXTERN void JS_PinGCObjects(JSRuntime *rt);
+JS_EXTERN void JS_UnpinGCObjects(JSRuntime *rt);
 JS_EXTERN JSContext *JS_GetPendingJobContext(JSRuntime *rt);
 JS_EXTERN int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx);
 
