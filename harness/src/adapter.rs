@@ -294,7 +294,7 @@ impl ProcessAdapter {
 
 impl ProcessAdapter {
     /// The command line and environment that run `file` in `dir`, as the adapter file says.
-    fn command(&self, file: &Path, dir: &Path) -> (Vec<String>, Vec<(String, String)>) {
+    pub(crate) fn command(&self, file: &Path, dir: &Path) -> (Vec<String>, Vec<(String, String)>) {
         let args: Vec<String> = self
             .file
             .run

@@ -51,6 +51,9 @@ pub struct Case {
     pub ordering: Ordering,
     pub alternatives: Vec<Alternative>,
     pub timeout: Option<Duration>,
+    /// Why the case cannot share a process with other cases in pooled mode (`run_alone:`):
+    /// what it observes differs in a worker thread. Pooled runs start it as a process.
+    pub run_alone: Option<String>,
     /// The JS body, exactly as written in the file.
     pub script: String,
     /// 1-based line of the file on which the script's first line sits, so that a runtime's
@@ -79,6 +82,7 @@ const KEYS: &[&str] = &[
     "order",
     "alternatives",
     "timeout_ms",
+    "run_alone",
     "script",
 ];
 
@@ -320,6 +324,20 @@ pub fn parse_case(
         },
     };
 
+    let run_alone = match fields.get("run_alone") {
+        None => None,
+        Some(n) => match v.string(n, "`run_alone`") {
+            Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ => {
+                v.err(
+                    n,
+                    "`run_alone` says why the case cannot run in a worker thread of a pooled process; write the reason",
+                );
+                None
+            }
+        },
+    };
+
     let (script, script_line) = match fields.get("script") {
         Some(n) => {
             let s = v.string(n, "`script`").unwrap_or_default();
@@ -361,6 +379,7 @@ pub fn parse_case(
         ordering,
         alternatives,
         timeout,
+        run_alone,
         script,
         script_line,
     })

@@ -18,6 +18,7 @@ pub mod expect;
 pub mod features;
 pub mod matrix;
 pub mod outcome;
+pub mod pool;
 pub mod prelude;
 pub mod process;
 pub mod project;

@@ -73,7 +73,7 @@ pub fn install_interrupt_handler() {
 
 /// Move the calling (child) process into a new network namespace and bring its loopback
 /// interface up: the case can serve and connect on 127.0.0.1 and reach nothing else.
-fn enter_loopback_only_network() -> std::io::Result<()> {
+pub(crate) fn enter_loopback_only_network() -> std::io::Result<()> {
     // SAFETY: plain system calls on memory owned by this frame.
     unsafe {
         if libc::unshare(libc::CLONE_NEWNET) != 0 {
@@ -201,13 +201,27 @@ fn capture(mut r: impl Read + Send + 'static, keep: usize) -> mpsc::Receiver<Cap
     rx
 }
 
-fn signal_name(sig: i32) -> String {
+pub(crate) fn signal_name(sig: i32) -> String {
     nix::sys::signal::Signal::try_from(sig)
         .map(|s| s.as_str().to_string())
         .unwrap_or_else(|_| format!("signal {sig}"))
 }
 
-fn kill_group(pgid: u32) {
+/// Register a process group that must die if the harness is interrupted (see
+/// [`install_interrupt_handler`]); `forget_group` when it is gone.
+pub(crate) fn watch_group(pgid: u32) {
+    if let Ok(mut g) = LIVE_GROUPS.lock() {
+        g.insert(pgid);
+    }
+}
+
+pub(crate) fn forget_group(pgid: u32) {
+    if let Ok(mut g) = LIVE_GROUPS.lock() {
+        g.remove(&pgid);
+    }
+}
+
+pub(crate) fn kill_group(pgid: u32) {
     let _ = nix::sys::signal::killpg(
         nix::unistd::Pid::from_raw(pgid as i32),
         nix::sys::signal::Signal::SIGKILL,

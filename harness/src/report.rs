@@ -80,6 +80,7 @@ mod tests {
             ordering: Ordering::default(),
             alternatives: vec![],
             timeout: None,
+            run_alone: None,
             script: "x".into(),
             script_line: 1,
         }

@@ -47,6 +47,9 @@ pub struct RunConfig {
     pub repeat: u32,
     /// Run only the cases of this shard: `Some((k, n))` is shard k of n, counted from 1.
     pub shard: Option<(u32, u32)>,
+    /// Pooled mode: process runtimes run many cases per process, each in a worker thread of
+    /// its own (see `pool`).
+    pub pool: bool,
 }
 
 /// Whether a case belongs to shard `k` of `n`. The partition depends on the case ID alone
@@ -71,6 +74,7 @@ impl Default for RunConfig {
             timeout: None,
             repeat: 1,
             shard: None,
+            pool: false,
         }
     }
 }
@@ -158,6 +162,9 @@ fn plan(
                 let prepared = crate::workerd::WorkerdAdapter::prepare(reg);
                 prepared.map(|a| Arc::new(a) as Arc<dyn Adapter>)
             }
+            Ok(reg) if cfg.pool => reg.prepare(name).and_then(|a| {
+                crate::pool::PoolAdapter::new(a).map(|p| Arc::new(p) as Arc<dyn Adapter>)
+            }),
             Ok(reg) => reg.prepare(name).map(|a| Arc::new(a) as Arc<dyn Adapter>),
             Err(d) => Err(d.to_string()),
         };

@@ -144,6 +144,7 @@ fn conformance(args: &[String]) -> ExitCode {
                 None => return usage_error("--runtime needs a name"),
             },
             "--bless" => cfg.bless = true,
+            "--pool" => cfg.pool = true,
             "--repeat" => match it.next().and_then(|v| v.parse::<u32>().ok()) {
                 Some(n) if n > 0 => cfg.repeat = n,
                 _ => return usage_error("--repeat needs a positive number"),
@@ -180,6 +181,18 @@ fn conformance(args: &[String]) -> ExitCode {
         cfg.runtimes.push(DEFAULT_RUNTIME.to_string());
     }
     cfg.runtimes.dedup();
+    if cfg.pool {
+        let in_process = [harness::reference::NAME, harness::workerd::NAME];
+        if let Some(r) = cfg
+            .runtimes
+            .iter()
+            .find(|r| in_process.contains(&r.as_str()))
+        {
+            return usage_error(&format!(
+                "--pool applies to runtimes started as a process per case (node, bun, deno, adapter files); `{r}` is not one"
+            ));
+        }
+    }
     let targs = match libtest_args(&rest) {
         Ok(a) => a,
         Err(e) => return usage_error(&e),

@@ -1,0 +1,301 @@
+//! Pooled mode (`--pool`): many cases in one runtime process, each in a worker thread of its
+//! own, so that a run pays a worker's start instead of a process's.
+//!
+//! A worker has its own isolate: its own globals, `createHook` hooks, AsyncLocalStorage stores,
+//! async ids and event loop, so nothing of one case reaches the next. The driver
+//! (`pool/driver.cjs`) runs one case at a time and reports how each worker ended; the case's
+//! prelude takes its key from a message port and writes the trace channel to a file of its own
+//! ([`ChannelIo::Pool`]). Judging is the same as for a process per case.
+//!
+//! What a worker cannot do like a process (see [`run_alone`]) runs as a process of its own,
+//! through the wrapped adapter. A case that kills its whole process (an abort, a crash in the
+//! runtime) ends that pool process: the case is reported from how the process ended, and the
+//! next case gets a new process.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::adapter::{Adapter, End, Execution, ProcessAdapter, RuntimeFacts};
+use crate::case::Case;
+use crate::prelude::{self, ChannelIo};
+use crate::process::{self, DirGuard};
+use crate::trace;
+
+const DRIVER: &str = include_str!("pool/driver.cjs");
+
+/// Features whose cases run as a process of their own in pooled mode, and why: what they rely
+/// on belongs to a process, and a worker thread shares its process's.
+pub const ALONE_FEATURES: &[(&str, &str)] = &[(
+    "fs",
+    "files are named relative to the working directory, which a process has one of and a worker cannot change",
+)];
+
+/// Why `case` runs as a process of its own in pooled mode, if it does: one of
+/// [`ALONE_FEATURES`], PROMISE hooks, or the case's own `run_alone:` (what it observes differs
+/// in a worker).
+pub fn run_alone(case: &Case) -> Option<String> {
+    let by_feature = case.features.iter().find_map(|f| {
+        ALONE_FEATURES
+            .iter()
+            .find(|(name, _)| name == f)
+            .map(|(name, why)| format!("feature `{name}`: {why}"))
+    });
+    let by_hooks = case.hooks.as_ref().and_then(|h| {
+        (h.show_other_types || h.types.iter().any(|t| t == "PROMISE")).then(|| {
+            "records PROMISE hooks: a promise's destroy hook fires when it is collected, and a worker's isolate collects at moments a process does not (its smaller heap, its teardown)".to_string()
+        })
+    });
+    by_feature.or(by_hooks).or_else(|| case.run_alone.clone())
+}
+
+/// A process adapter whose cases share long-lived processes.
+pub struct PoolAdapter {
+    inner: ProcessAdapter,
+    /// Holds the driver script; the pool processes' working directory.
+    home: tempfile::TempDir,
+    idle: Mutex<Vec<Member>>,
+    next_id: AtomicU64,
+}
+
+/// One pool process.
+struct Member {
+    child: Child,
+    stdin: ChildStdin,
+    replies: mpsc::Receiver<String>,
+    /// What the driver itself wrote to stderr, for a report when the process dies.
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+/// What the driver reports for one case.
+#[derive(serde::Deserialize)]
+struct Reply {
+    id: u64,
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl PoolAdapter {
+    pub fn new(inner: ProcessAdapter) -> Result<PoolAdapter, String> {
+        let home = tempfile::Builder::new()
+            .prefix("ah-pool-")
+            .tempdir()
+            .map_err(|e| format!("cannot create the pool's temp dir: {e}"))?;
+        std::fs::write(home.path().join("driver.cjs"), DRIVER)
+            .map_err(|e| format!("cannot write the pool driver: {e}"))?;
+        Ok(PoolAdapter {
+            inner,
+            home,
+            idle: Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(1),
+        })
+    }
+
+    fn spawn(&self) -> Result<Member, String> {
+        let driver = self.home.path().join("driver.cjs");
+        let (args, env) = self.inner.command(&driver, self.home.path());
+        let mut cmd = Command::new(&args[0]);
+        cmd.args(&args[1..])
+            .current_dir(self.home.path())
+            .env_clear()
+            .envs(env)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        if process::network_isolation().is_ok() {
+            // SAFETY: the closure runs in the forked child before exec and only makes system
+            // calls (see process::run).
+            unsafe {
+                cmd.pre_exec(process::enter_loopback_only_network);
+            }
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start the pool process `{}`: {e}", args[0]))?;
+        process::watch_group(child.id());
+        let stdin = child.stdin.take().ok_or("the pool process has no stdin")?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or("the pool process has no stdout")?;
+        let mut err = child
+            .stderr
+            .take()
+            .ok_or("the pool process has no stderr")?;
+        let (tx, replies) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let keep = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut k) = keep.lock() {
+                    let room = process::HEAD_BYTES.saturating_sub(k.len());
+                    k.extend_from_slice(&buf[..n.min(room)]);
+                }
+            }
+        });
+        Ok(Member {
+            child,
+            stdin,
+            replies,
+            stderr,
+        })
+    }
+
+    /// Kill a pool process and say how it ended.
+    fn bury(mut m: Member) -> (End, String) {
+        let pgid = m.child.id();
+        process::kill_group(pgid);
+        let status = m.child.wait();
+        process::forget_group(pgid);
+        let stderr = m
+            .stderr
+            .lock()
+            .map(|s| String::from_utf8_lossy(&s).into_owned())
+            .unwrap_or_default();
+        let end = match status {
+            Ok(s) => match (s.code(), s.signal()) {
+                (Some(c), _) => End::Exited(c),
+                (None, Some(sig)) => End::Signaled(process::signal_name(sig)),
+                (None, None) => End::Exited(-1),
+            },
+            Err(e) => End::CouldNotRun(format!("cannot wait for the pool process: {e}")),
+        };
+        (end, stderr)
+    }
+
+    fn run_pooled(&self, case: &Case, timeout: Duration) -> Execution {
+        let started = Instant::now();
+        let could_not = |msg: String| Execution::could_not(msg, started.elapsed());
+        let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
+            Ok(d) => d,
+            Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
+        };
+        let _registered = DirGuard::new(dir.path());
+        let rendered = prelude::render_with(case, &self.inner.file.extensions(), ChannelIo::Pool);
+        for (name, text) in &rendered.files {
+            if let Err(e) = std::fs::write(dir.path().join(name), text) {
+                return could_not(format!("cannot write {name} into the temp dir: {e}"));
+            }
+        }
+        // The channel lives beside the case's dir, not in it, so a case listing its dir sees
+        // what it would see as a process.
+        let channel = match tempfile::Builder::new().prefix("ah-channel-").tempfile() {
+            Ok(f) => f,
+            Err(e) => return could_not(format!("cannot create the channel file: {e}")),
+        };
+        let key = trace::new_key();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let job = serde_json::json!({
+            "id": id,
+            "main": dir.path().join(&rendered.main),
+            "key": key,
+            "channel": channel.path(),
+        });
+        let member = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let mut member = match member {
+            Some(m) => m,
+            None => match self.spawn() {
+                Ok(m) => m,
+                Err(e) => return could_not(e),
+            },
+        };
+        let sent = writeln!(member.stdin, "{job}").and_then(|_| member.stdin.flush());
+        let reply = match sent {
+            Ok(()) => member.replies.recv_timeout(timeout),
+            Err(_) => Err(mpsc::RecvTimeoutError::Disconnected),
+        };
+        let (end, stdout_head, stderr_head) = match reply {
+            Ok(line) => match serde_json::from_str::<Reply>(&line) {
+                Ok(r) if r.id == id => {
+                    if let Ok(mut idle) = self.idle.lock() {
+                        idle.push(member);
+                    }
+                    (End::Exited(r.code), r.stdout, r.stderr)
+                }
+                _ => {
+                    let (_, stderr) = Self::bury(member);
+                    let msg = format!("the pool driver answered out of protocol: {line}");
+                    return could_not(format!("{msg}\n{stderr}"));
+                }
+            },
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let (_, stderr) = Self::bury(member);
+                (End::TimedOut, String::new(), stderr)
+            }
+            // The case took its whole process with it.
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let (end, stderr) = Self::bury(member);
+                (end, String::new(), stderr)
+            }
+        };
+        let mut bytes = Vec::new();
+        let cut = match std::fs::File::open(channel.path()) {
+            Ok(f) => {
+                let mut f = f.take(process::CHANNEL_BYTES as u64 + 1);
+                let _ = f.read_to_end(&mut bytes);
+                if bytes.len() > process::CHANNEL_BYTES {
+                    bytes.truncate(process::CHANNEL_BYTES);
+                    true
+                } else {
+                    false
+                }
+            }
+            Err(_) => false,
+        };
+        Execution {
+            channel: trace::parse_channel(&key, &bytes),
+            end,
+            channel_cut: cut,
+            stdout_head,
+            stderr_head,
+            duration: started.elapsed(),
+        }
+    }
+}
+
+impl Adapter for PoolAdapter {
+    fn facts(&self) -> &RuntimeFacts {
+        self.inner.facts()
+    }
+
+    fn supports(&self, case: &Case) -> Result<(), String> {
+        self.inner.supports(case)
+    }
+
+    fn execute(&self, case: &Case, timeout: Duration) -> Execution {
+        if run_alone(case).is_some() {
+            return self.inner.execute(case, timeout);
+        }
+        self.run_pooled(case, timeout)
+    }
+}
+
+impl Drop for PoolAdapter {
+    fn drop(&mut self) {
+        let members = self
+            .idle
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default();
+        for m in members {
+            let _ = Self::bury(m);
+        }
+    }
+}

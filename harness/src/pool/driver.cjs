@@ -1,0 +1,98 @@
+// Pool driver: runs many cases in one runtime process, one after another, each in a worker
+// thread of its own (its own isolate: its own globals, hooks, stores and event loop).
+//
+// Protocol with the harness (harness/src/pool.rs):
+// - stdin: one JSON job per line: { id, main, key, channel }. `main` is the case module,
+//   `key` the trace key, `channel` the file the prelude writes the trace channel to.
+// - stdout: one JSON result per line, in job order: { id, code, stdout, stderr }. `code` is the
+//   worker's exit code; `stdout`/`stderr` what the case wrote (cut to a head), plus, for an
+//   error that ended the worker, what the runtime prints for it on a main thread.
+// - The key reaches the case's prelude through a message port that the prelude drains at once,
+//   so the case cannot read it afterwards.
+'use strict';
+
+const { Worker, MessageChannel } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+
+const HEAD = 16 * 1024;
+let pending = '';
+const queue = [];
+let busy = false;
+let inputEnded = false;
+
+function head(chunks) {
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length > HEAD ? text.slice(0, HEAD) : text;
+}
+
+function reply(obj) {
+  const line = JSON.stringify(obj) + '\n';
+  let off = 0;
+  const bytes = Buffer.from(line, 'utf8');
+  while (off < bytes.length) off += writeSync(1, bytes, off);
+}
+
+function runNext() {
+  if (busy) return;
+  const job = queue.shift();
+  if (!job) {
+    if (inputEnded) process.exit(0);
+    return;
+  }
+  busy = true;
+  const out = [];
+  const err = [];
+  const { port1, port2 } = new MessageChannel();
+  let worker;
+  try {
+    worker = new Worker(job.main, {
+      workerData: { keyPort: port2, channel: job.channel },
+      transferList: [port2],
+      stdout: true,
+      stderr: true,
+      argv: [],
+    });
+  } catch (e) {
+    reply({ id: job.id, code: -1, stdout: '', stderr: `pool: cannot start a worker: ${e && e.stack}` });
+    busy = false;
+    setImmediate(runNext);
+    return;
+  }
+  port1.postMessage(job.key);
+  let open = 3; // stdout, stderr, exit
+  let code = -1;
+  const done = () => {
+    if (--open > 0) return;
+    port1.close();
+    reply({ id: job.id, code, stdout: head(out), stderr: head(err) });
+    busy = false;
+    setImmediate(runNext);
+  };
+  worker.stdout.on('data', (d) => out.push(d));
+  worker.stderr.on('data', (d) => err.push(d));
+  worker.stdout.on('end', done);
+  worker.stderr.on('end', done);
+  worker.on('error', (e) => {
+    err.push(Buffer.from(`Uncaught ${e && e.stack ? e.stack : String(e)}\n`, 'utf8'));
+  });
+  worker.on('exit', (c) => {
+    code = c;
+    done();
+  });
+}
+
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  let nl;
+  while ((nl = pending.indexOf('\n')) >= 0) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    if (line.trim()) queue.push(JSON.parse(line));
+  }
+  runNext();
+});
+process.stdin.on('end', () => {
+  inputEnded = true;
+  runNext();
+});
