@@ -252,6 +252,11 @@ pub struct ProcessReport {
     /// CPU time of the harness process itself (not its children) during the suite.
     pub harness_cpu: Duration,
     pub passed: usize,
+    /// The same suite in pooled mode (`--pool`): its time, passes, and how many cases ran
+    /// as a process of their own all the same.
+    pub pooled: Duration,
+    pub pooled_passed: usize,
+    pub run_alone: usize,
 }
 
 impl ProcessReport {
@@ -259,9 +264,14 @@ impl ProcessReport {
         self.suite.as_secs_f64() / self.floor.as_secs_f64().max(1e-9)
     }
 
+    /// How many times faster the pooled suite is than a process per case.
+    pub fn pooled_speedup(&self) -> f64 {
+        self.suite.as_secs_f64() / self.pooled.as_secs_f64().max(1e-9)
+    }
+
     pub fn render(&self) -> String {
         format!(
-            "bench {} {}: {} cases on {} workers\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (target <= 1.10)\n  harness CPU during the suite: {:.2} s\n",
+            "bench {} {}: {} cases on {} workers\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (target <= 1.10)\n  harness CPU during the suite: {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
             self.runtime,
             self.version,
             self.cases,
@@ -271,6 +281,11 @@ impl ProcessReport {
             self.passed,
             self.ratio(),
             self.harness_cpu.as_secs_f64(),
+            self.run_alone,
+            self.pooled.as_secs_f64(),
+            self.pooled_passed,
+            self.pooled_speedup(),
+            self.pooled.as_secs_f64() / self.floor.as_secs_f64().max(1e-9),
         )
     }
 }
@@ -339,6 +354,23 @@ pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<Proce
         .iter()
         .filter(|r| r.outcome.status == Status::Pass)
         .count();
+
+    let pooled_cfg = crate::runner::RunConfig {
+        pool: true,
+        ..cfg.clone()
+    };
+    let t = Instant::now();
+    let (_, pooled_records) = crate::runner::run_quiet(project, suite, &pooled_cfg);
+    let pooled = t.elapsed();
+    let pooled_passed = pooled_records
+        .iter()
+        .filter(|r| r.outcome.status == Status::Pass)
+        .count();
+    let run_alone = suite
+        .cases
+        .iter()
+        .filter(|c| crate::pool::run_alone(c).is_some())
+        .count();
     Ok(ProcessReport {
         runtime: name.to_string(),
         version: adapter.facts.version.clone(),
@@ -348,5 +380,8 @@ pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<Proce
         suite: suite_time,
         harness_cpu,
         passed,
+        pooled,
+        pooled_passed,
+        run_alone,
     })
 }

@@ -13,6 +13,7 @@
 //! next case gets a new process.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +27,10 @@ use crate::process::{self, DirGuard};
 use crate::trace;
 
 const DRIVER: &str = include_str!("pool/driver.cjs");
+
+/// The descriptor the driver writes its results to (the same number is in the driver). Not
+/// 1 or 2, which a case may write to directly, and not 3, the trace channel of a process run.
+const REPLY_FD: i32 = 63;
 
 /// Features whose cases run as a process of their own in pooled mode, and why: what they rely
 /// on belongs to a process, and a worker thread shares its process's.
@@ -55,6 +60,8 @@ pub fn run_alone(case: &Case) -> Option<String> {
 /// A process adapter whose cases share long-lived processes.
 pub struct PoolAdapter {
     inner: ProcessAdapter,
+    /// The inner runtime's facts, with `--pool` among the flags: a report says how it ran.
+    facts: RuntimeFacts,
     /// Holds the driver script; the pool processes' working directory.
     home: tempfile::TempDir,
     idle: Mutex<Vec<Member>>,
@@ -87,8 +94,11 @@ impl PoolAdapter {
             .map_err(|e| format!("cannot create the pool's temp dir: {e}"))?;
         std::fs::write(home.path().join("driver.cjs"), DRIVER)
             .map_err(|e| format!("cannot write the pool driver: {e}"))?;
+        let mut facts = inner.facts.clone();
+        facts.flags = format!("{} --pool", facts.flags).trim().to_string();
         Ok(PoolAdapter {
             inner,
+            facts,
             home,
             idle: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
@@ -98,6 +108,13 @@ impl PoolAdapter {
     fn spawn(&self) -> Result<Member, String> {
         let driver = self.home.path().join("driver.cjs");
         let (args, env) = self.inner.command(&driver, self.home.path());
+        let (reply_r, reply_w) =
+            std::io::pipe().map_err(|e| format!("cannot create the pool's reply pipe: {e}"))?;
+        let devnull = std::fs::File::options()
+            .write(true)
+            .open("/dev/null")
+            .map_err(|e| format!("cannot open /dev/null: {e}"))?;
+        let (reply_fd, null_fd) = (reply_w.as_raw_fd(), devnull.as_raw_fd());
         let mut cmd = Command::new(&args[0]);
         cmd.args(&args[1..])
             .current_dir(self.home.path())
@@ -107,19 +124,34 @@ impl PoolAdapter {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
-        if process::network_isolation().is_ok() {
-            // SAFETY: the closure runs in the forked child before exec and only makes system
-            // calls (see process::run).
-            unsafe {
-                cmd.pre_exec(process::enter_loopback_only_network);
-            }
+        let isolate = process::network_isolation().is_ok();
+        // SAFETY: the closure runs in the forked child before exec and only makes system calls
+        // (unshare, socket, ioctl, fcntl, dup2, close), which are async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                if isolate {
+                    process::enter_loopback_only_network()?;
+                }
+                // Copy both out of the way first, so that placing one cannot overwrite the
+                // other; the copies close on exec.
+                let r = libc::fcntl(reply_fd, libc::F_DUPFD_CLOEXEC, 100);
+                let n = libc::fcntl(null_fd, libc::F_DUPFD_CLOEXEC, 100);
+                if r < 0 || n < 0 || libc::dup2(r, REPLY_FD) < 0 || libc::dup2(n, 3) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start the pool process `{}`: {e}", args[0]))?;
+        let spawned = cmd.spawn();
+        // The parent's copy of the write end must go, or the replies never reach end-of-file.
+        drop(cmd);
+        drop(reply_w);
+        drop(devnull);
+        let mut child =
+            spawned.map_err(|e| format!("cannot start the pool process `{}`: {e}", args[0]))?;
         process::watch_group(child.id());
         let stdin = child.stdin.take().ok_or("the pool process has no stdin")?;
-        let stdout = child
+        let mut stdout = child
             .stdout
             .take()
             .ok_or("the pool process has no stdout")?;
@@ -127,9 +159,13 @@ impl PoolAdapter {
             .stderr
             .take()
             .ok_or("the pool process has no stderr")?;
+        // What cases write to fd 1 directly lands here and is dropped.
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+        });
         let (tx, replies) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
+            for line in BufReader::new(reply_r).lines() {
                 let Ok(line) = line else { break };
                 if tx.send(line).is_err() {
                     break;
@@ -272,7 +308,7 @@ impl PoolAdapter {
 
 impl Adapter for PoolAdapter {
     fn facts(&self) -> &RuntimeFacts {
-        self.inner.facts()
+        &self.facts
     }
 
     fn supports(&self, case: &Case) -> Result<(), String> {

@@ -4,17 +4,23 @@
 // Protocol with the harness (harness/src/pool.rs):
 // - stdin: one JSON job per line: { id, main, key, channel }. `main` is the case module,
 //   `key` the trace key, `channel` the file the prelude writes the trace channel to.
-// - stdout: one JSON result per line, in job order: { id, code, stdout, stderr }. `code` is the
+// - fd 63 (set up by the harness): one JSON result per line, in job order:
+//   { id, code, stdout, stderr }. `code` is the
 //   worker's exit code; `stdout`/`stderr` what the case wrote (cut to a head), plus, for an
 //   error that ended the worker, what the runtime prints for it on a main thread.
+// - The process's own stdout and stderr are drained and dropped by the harness: a case that
+//   writes to fd 1 or 2 directly (not through process.stdout) reaches them and cannot disturb
+//   the protocol; fd 3, which a case may take for the trace channel, is /dev/null.
 // - The key reaches the case's prelude through a message port that the prelude drains at once,
 //   so the case cannot read it afterwards.
 'use strict';
 
 const { Worker, MessageChannel } = require('node:worker_threads');
-const { writeSync } = require('node:fs');
+const { openSync, writeSync } = require('node:fs');
 
 const HEAD = 16 * 1024;
+// Opened by path: Deno's node:fs writes only to descriptors it opened itself.
+const replies = openSync('/dev/fd/63', 'w');
 let pending = '';
 const queue = [];
 let busy = false;
@@ -29,7 +35,7 @@ function reply(obj) {
   const line = JSON.stringify(obj) + '\n';
   let off = 0;
   const bytes = Buffer.from(line, 'utf8');
-  while (off < bytes.length) off += writeSync(1, bytes, off);
+  while (off < bytes.length) off += writeSync(replies, bytes, off);
 }
 
 function runNext() {
