@@ -316,7 +316,8 @@ pub fn peak_rss_kib() -> u64 {
 pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<ProcessReport, String> {
     let registry = crate::runtimes::Registry::load(&project.root).map_err(|d| d.to_string())?;
     let adapter = registry.prepare(name)?;
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // The same parallelism the suite runs with.
+    let workers = crate::runner::default_workers(&[name.to_string()]);
     let cases = suite.cases.len();
 
     // The floor: the same number of starts, same parallelism, a script that does nothing but

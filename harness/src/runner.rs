@@ -32,6 +32,36 @@ pub fn request_big_thread_stacks() {
     }
 }
 
+/// How many cases run at once unless `--test-threads` says otherwise. The reference runtime
+/// keeps a core busy for the whole of a case, so one case per core. A process runtime spends
+/// much of a case waiting (for the process to start, for the case's own timers, for the exit),
+/// so two per core keep the cores busy.
+pub fn default_workers(runtimes: &[String]) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    if runtimes.iter().any(|r| r == crate::reference::NAME) {
+        cores
+    } else {
+        cores * 2
+    }
+}
+
+/// A guess at how long a case waits on its own timers, in milliseconds: the largest number
+/// passed as the last argument of a call (`setTimeout(f, 200)`). Only used to start the longest
+/// waits first, so that a run does not end on one long case while the other workers idle.
+pub fn expected_wait_ms(case: &Case) -> u64 {
+    static LAST_ARG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = LAST_ARG
+        .get_or_init(|| regex::Regex::new(r",\s*(\d{1,6})\s*\)").ok())
+        .as_ref()
+    else {
+        return 0;
+    };
+    re.captures_iter(&case.script)
+        .filter_map(|c| c.get(1)?.as_str().parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+}
+
 /// A case's time limit when it sets none.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -187,7 +217,15 @@ fn plan(
                 .map(|a| a.facts().clone())
                 .map_err(Clone::clone),
         ));
-        for case in suite.cases.iter().filter(|c| in_shard(&c.id, cfg.shard)) {
+        let mut cases: Vec<&Case> = suite
+            .cases
+            .iter()
+            .filter(|c| in_shard(&c.id, cfg.shard))
+            .collect();
+        // Longest waits first (stable, so otherwise in case order); records are sorted again
+        // by case ID once the run is over.
+        cases.sort_by_key(|c| std::cmp::Reverse(expected_wait_ms(c)));
+        for case in cases {
             jobs.push(Job {
                 project: project.clone(),
                 runtime: name.clone(),
@@ -249,7 +287,11 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
             trial
         })
         .collect();
-    let conclusion = libtest_mimic::run(args, trials);
+    let mut args = args.clone();
+    if args.test_threads.is_none() {
+        args.test_threads = Some(default_workers(&cfg.runtimes));
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
     let records = std::mem::take(&mut *records.lock().unwrap_or_else(|p| p.into_inner()));
     RunResult {
         conclusion,
@@ -297,7 +339,9 @@ pub fn run_with_progress(
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = Mutex::new(Vec::with_capacity(selected.len()));
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = args
+        .test_threads
+        .unwrap_or_else(|| default_workers(&cfg.runtimes));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let _ = std::thread::Builder::new()
@@ -349,13 +393,13 @@ pub fn run_with_progress(
     }
 }
 
-/// Run every job without printing anything, on as many threads as the machine has cores.
+/// Run every job without printing anything, on [`default_workers`] threads.
 /// For tools and tests that want the outcomes, not libtest's output.
 pub fn run_quiet(project: &Project, suite: &Suite, cfg: &RunConfig) -> (RuntimeList, Vec<Record>) {
     let (runtimes, jobs) = plan(project, suite, cfg, false);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let records = Mutex::new(Vec::with_capacity(jobs.len()));
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = default_workers(&cfg.runtimes);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             // A big stack lets the reference runtime run on this thread directly.
