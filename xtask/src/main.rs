@@ -18,7 +18,7 @@ const USAGE: &str = "\
 usage:
   cargo xtask conformance [--runtime NAME]... [--bless] [--repeat N] [--timeout-ms N]
                           [--check | --update-baseline] [--results FILE] [--junit FILE]
-                          [--shard K/N] [FILTER] [LIBTEST OPTIONS]
+                          [--shard K/N] [--pool] [FILTER] [LIBTEST OPTIONS]
       Run the cases on each runtime (default: reference, the embedded one). FILTER and options such as --list,
       --exact, --skip, --test-threads, --format are those of `cargo test`.
       --bless writes the observed trace of every case that does not match as a pending
@@ -30,6 +30,10 @@ usage:
       results as JSON (schema ah-results/1, docs/results-schema.md); --junit FILE as JUnit XML.
       --shard K/N runs only shard K of N, a partition by case ID that is the same on every
       machine; --check and --update-baseline then cover that shard's cases only.
+      --pool runs a process runtime's cases in worker threads of long-lived processes instead
+      of a process each (docs/vendor-guide.md, "Pooled mode"); the verdicts are the same.
+      Cases run two per core on process runtimes and one per core on reference, unless
+      --test-threads says otherwise.
   cargo xtask matrix [--runtime NAME]...
       Run the corpus on every runtime (default: reference and every pinned one), write each
       one's results to reports/results/, and build reports/matrix.html and matrix.md from them.
@@ -50,7 +54,8 @@ usage:
   cargo xtask bench [RUNTIME]... [--rounds N] [--write]
       Build in release mode and measure what a run costs. reference (the default): cases per
       second per core and the cost split (context and bootstrap, script, loop, teardown). A process runtime:
-      the floor (started once per case) against the whole suite, and their ratio. --write
+      the floor (started once per case) against the whole suite, their ratio, and the suite
+      in pooled mode (--pool) with its speed-up. --write
       stores the figures in reports/bench.md.";
 
 /// Set when libtest prints JSON (`--format json`): stdout then carries only JSON lines, and
