@@ -31,7 +31,7 @@ usage:
       --shard K/N runs only shard K of N, a partition by case ID that is the same on every
       machine; --check and --update-baseline then cover that shard's cases only.
       --pool runs a process runtime's cases in worker threads of long-lived processes instead
-      of a process each (docs/vendor-guide.md, "Pooled mode"); the verdicts are the same.
+      of a process each (docs/vendor-guide.md, section Pooled mode); the verdicts are the same.
       Cases run two per core on process runtimes and one per core on reference, unless
       --test-threads says otherwise.
   cargo xtask matrix [--runtime NAME]...
