@@ -249,6 +249,10 @@ pub struct ProcessReport {
     pub workers: usize,
     pub floor: Duration,
     pub suite: Duration,
+    /// CPU time the runtime's processes used for the floor and for the suite: when the suite
+    /// costs more than the floor, this says whether it is work or waiting.
+    pub floor_runtime_cpu: Duration,
+    pub suite_runtime_cpu: Duration,
     /// CPU time of the harness process itself (not its children) during the suite.
     pub harness_cpu: Duration,
     pub passed: usize,
@@ -271,7 +275,7 @@ impl ProcessReport {
 
     pub fn render(&self) -> String {
         format!(
-            "bench {} {}: {} cases on {} workers\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (target <= 1.10)\n  harness CPU during the suite: {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
+            "bench {} {}: {} cases on {} workers\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (target <= 1.10)\n  runtime CPU: floor {:.2} s, suite {:.2} s ({:.2}x)\n  harness CPU during the suite: {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
             self.runtime,
             self.version,
             self.cases,
@@ -280,6 +284,9 @@ impl ProcessReport {
             self.suite.as_secs_f64(),
             self.passed,
             self.ratio(),
+            self.floor_runtime_cpu.as_secs_f64(),
+            self.suite_runtime_cpu.as_secs_f64(),
+            self.suite_runtime_cpu.as_secs_f64() / self.floor_runtime_cpu.as_secs_f64().max(1e-9),
             self.harness_cpu.as_secs_f64(),
             self.run_alone,
             self.pooled.as_secs_f64(),
@@ -296,6 +303,18 @@ pub fn own_cpu() -> Duration {
     let ru = unsafe {
         let mut ru: libc::rusage = std::mem::zeroed();
         libc::getrusage(libc::RUSAGE_SELF, &mut ru);
+        ru
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// User plus system CPU time of this process's children that have ended and been waited for.
+pub fn children_cpu() -> Duration {
+    // SAFETY: getrusage fills the struct it is given.
+    let ru = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
         ru
     };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
@@ -330,6 +349,7 @@ pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<Proce
     let file = dir.path().join(format!("floor.{}", ext.esm));
     std::fs::write(&file, "import 'node:async_hooks';\n").map_err(|e| e.to_string())?;
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let child0 = children_cpu();
     let t = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -341,16 +361,19 @@ pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<Proce
         }
     });
     let floor = t.elapsed();
+    let floor_runtime_cpu = children_cpu().saturating_sub(child0);
 
     let cfg = crate::runner::RunConfig {
         runtimes: vec![name.to_string()],
         ..crate::runner::RunConfig::default()
     };
     let cpu0 = own_cpu();
+    let child0 = children_cpu();
     let t = Instant::now();
     let (_, records) = crate::runner::run_quiet(project, suite, &cfg);
     let suite_time = t.elapsed();
     let harness_cpu = own_cpu().saturating_sub(cpu0);
+    let suite_runtime_cpu = children_cpu().saturating_sub(child0);
     let passed = records
         .iter()
         .filter(|r| r.outcome.status == Status::Pass)
@@ -379,6 +402,8 @@ pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<Proce
         workers,
         floor,
         suite: suite_time,
+        floor_runtime_cpu,
+        suite_runtime_cpu,
         harness_cpu,
         passed,
         pooled,
