@@ -4,7 +4,7 @@
 //! A worker has its own isolate: its own globals, `createHook` hooks, AsyncLocalStorage stores,
 //! async ids and event loop, so nothing of one case reaches the next. The driver
 //! (`pool/driver.cjs`) runs one case at a time and reports how each worker ended; the case's
-//! prelude takes its key from a message port and writes the trace channel to a file of its own
+//! prelude takes its key out of `workerData` and writes the trace channel to a file of its own
 //! ([`ChannelIo::Pool`]). Judging is the same as for a process per case.
 //!
 //! What a worker cannot do like a process (see [`run_alone`]) runs as a process of its own,
@@ -15,7 +15,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,8 +28,10 @@ use crate::trace;
 
 const DRIVER: &str = include_str!("pool/driver.cjs");
 
-/// The descriptor the driver writes its results to (the same number is in the driver). Not
-/// 1 or 2, which a case may write to directly, and not 3, the trace channel of a process run.
+/// The descriptors the driver reads jobs from and writes results to (the same numbers are in
+/// the driver). Not 0 to 3, which a case may read or write directly: stdin and fd 3 are
+/// /dev/null in a pool process, stdout and stderr are drained and dropped.
+const JOB_FD: i32 = 62;
 const REPLY_FD: i32 = 63;
 
 /// Features whose cases run as a process of their own in pooled mode, and why: what they rely
@@ -71,7 +73,8 @@ pub struct PoolAdapter {
 /// One pool process.
 struct Member {
     child: Child,
-    stdin: ChildStdin,
+    /// The driver's job pipe.
+    jobs: std::fs::File,
     replies: mpsc::Receiver<String>,
     /// What the driver itself wrote to stderr, for a report when the process dies.
     stderr: Arc<Mutex<Vec<u8>>>,
@@ -110,17 +113,20 @@ impl PoolAdapter {
         let (args, env) = self.inner.command(&driver, self.home.path());
         let (reply_r, reply_w) =
             std::io::pipe().map_err(|e| format!("cannot create the pool's reply pipe: {e}"))?;
+        let (job_r, job_w) =
+            std::io::pipe().map_err(|e| format!("cannot create the pool's job pipe: {e}"))?;
         let devnull = std::fs::File::options()
             .write(true)
             .open("/dev/null")
             .map_err(|e| format!("cannot open /dev/null: {e}"))?;
-        let (reply_fd, null_fd) = (reply_w.as_raw_fd(), devnull.as_raw_fd());
+        let (reply_fd, job_fd, null_fd) =
+            (reply_w.as_raw_fd(), job_r.as_raw_fd(), devnull.as_raw_fd());
         let mut cmd = Command::new(&args[0]);
         cmd.args(&args[1..])
             .current_dir(self.home.path())
             .env_clear()
             .envs(env)
-            .stdin(Stdio::piped())
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
@@ -135,8 +141,15 @@ impl PoolAdapter {
                 // Copy both out of the way first, so that placing one cannot overwrite the
                 // other; the copies close on exec.
                 let r = libc::fcntl(reply_fd, libc::F_DUPFD_CLOEXEC, 100);
+                let j = libc::fcntl(job_fd, libc::F_DUPFD_CLOEXEC, 100);
                 let n = libc::fcntl(null_fd, libc::F_DUPFD_CLOEXEC, 100);
-                if r < 0 || n < 0 || libc::dup2(r, REPLY_FD) < 0 || libc::dup2(n, 3) < 0 {
+                if r < 0
+                    || j < 0
+                    || n < 0
+                    || libc::dup2(r, REPLY_FD) < 0
+                    || libc::dup2(j, JOB_FD) < 0
+                    || libc::dup2(n, 3) < 0
+                {
                     return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
@@ -146,11 +159,12 @@ impl PoolAdapter {
         // The parent's copy of the write end must go, or the replies never reach end-of-file.
         drop(cmd);
         drop(reply_w);
+        drop(job_r);
         drop(devnull);
         let mut child =
             spawned.map_err(|e| format!("cannot start the pool process `{}`: {e}", args[0]))?;
         process::watch_group(child.id());
-        let stdin = child.stdin.take().ok_or("the pool process has no stdin")?;
+        let jobs = std::fs::File::from(std::os::fd::OwnedFd::from(job_w));
         let mut stdout = child
             .stdout
             .take()
@@ -188,7 +202,7 @@ impl PoolAdapter {
         });
         Ok(Member {
             child,
-            stdin,
+            jobs,
             replies,
             stderr,
         })
@@ -252,7 +266,7 @@ impl PoolAdapter {
                 Err(e) => return could_not(e),
             },
         };
-        let sent = writeln!(member.stdin, "{job}").and_then(|_| member.stdin.flush());
+        let sent = writeln!(member.jobs, "{job}").and_then(|_| member.jobs.flush());
         let reply = match sent {
             Ok(()) => member.replies.recv_timeout(timeout),
             Err(_) => Err(mpsc::RecvTimeoutError::Disconnected),

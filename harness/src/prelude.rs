@@ -32,15 +32,15 @@ pub enum ChannelIo {
     NodeFs,
     Deno,
     /// Pooled runs (`--pool`): the case runs in a worker thread of a long-lived process, so
-    /// the key comes through a message port the prelude drains and the channel is a file named
-    /// in `workerData`. Chosen by the pool, never by an adapter file.
+    /// the key and the channel file come in `workerData`; the prelude takes the key out of it
+    /// before the case runs. Chosen by the pool, never by an adapter file.
     #[serde(skip)]
     Pool,
 }
 
 /// The `fs` object of a pooled run (see [`ChannelIo::Pool`]), as CommonJS and as ESM.
-const POOL_FS_CJS: &str = "const fs = (() => {\n  const real = require('node:fs');\n  const wt = require('node:worker_threads');\n  return {\n    readFileSync: () => wt.receiveMessageOnPort(wt.workerData.keyPort).message,\n    openSync: () => real.openSync(wt.workerData.channel, 'w'),\n    writeSync: real.writeSync,\n  };\n})();\n";
-const POOL_FS_ESM: &str = "import * as realFs from 'node:fs';\nimport * as wt from 'node:worker_threads';\nconst fs = {\n  readFileSync: () => wt.receiveMessageOnPort(wt.workerData.keyPort).message,\n  openSync: () => realFs.openSync(wt.workerData.channel, 'w'),\n  writeSync: realFs.writeSync,\n};\n";
+const POOL_FS_CJS: &str = "const fs = (() => {\n  const real = require('node:fs');\n  const wt = require('node:worker_threads');\n  return {\n    readFileSync: () => { const k = wt.workerData.key; delete wt.workerData.key; return k; },\n    openSync: () => real.openSync(wt.workerData.channel, 'w'),\n    writeSync: real.writeSync,\n  };\n})();\n";
+const POOL_FS_ESM: &str = "import * as realFs from 'node:fs';\nimport * as wt from 'node:worker_threads';\nconst fs = {\n  readFileSync: () => { const k = wt.workerData.key; delete wt.workerData.key; return k; },\n  openSync: () => realFs.openSync(wt.workerData.channel, 'w'),\n  writeSync: realFs.writeSync,\n};\n";
 
 /// The `fs` object the prelude body uses, built on Deno's API: only the three calls it makes.
 const DENO_FS: &str = "const fs = (() => {\n  const enc = new TextEncoder();\n  return {\n    readFileSync: (p) => Deno.readTextFileSync(p),\n    openSync: (p) => Deno.openSync(p, { write: true }),\n    writeSync: (f, s) => f.writeSync(enc.encode(s)),\n  };\n})();\n";

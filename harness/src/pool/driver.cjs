@@ -2,7 +2,7 @@
 // thread of its own (its own isolate: its own globals, hooks, stores and event loop).
 //
 // Protocol with the harness (harness/src/pool.rs):
-// - stdin: one JSON job per line: { id, main, key, channel }. `main` is the case module,
+// - fd 62 (set up by the harness): one JSON job per line: { id, main, key, channel }. `main` is the case module,
 //   `key` the trace key, `channel` the file the prelude writes the trace channel to.
 // - fd 63 (set up by the harness): one JSON result per line, in job order:
 //   { id, code, stdout, stderr }. `code` is the
@@ -10,13 +10,14 @@
 //   error that ended the worker, what the runtime prints for it on a main thread.
 // - The process's own stdout and stderr are drained and dropped by the harness: a case that
 //   writes to fd 1 or 2 directly (not through process.stdout) reaches them and cannot disturb
-//   the protocol; fd 3, which a case may take for the trace channel, is /dev/null.
-// - The key reaches the case's prelude through a message port that the prelude drains at once,
-//   so the case cannot read it afterwards.
+//   the protocol; fd 3, which a case may take for the trace channel, is /dev/null, and so is
+//   stdin, so a case reading it gets what it gets as a process once the key is read: nothing.
+// - The key reaches the case's prelude in `workerData`, which the prelude removes it from before
+//   the case runs, so the case cannot read it.
 'use strict';
 
-const { Worker, MessageChannel } = require('node:worker_threads');
-const { openSync, writeSync } = require('node:fs');
+const { Worker } = require('node:worker_threads');
+const { createReadStream, openSync, writeSync } = require('node:fs');
 
 const HEAD = 16 * 1024;
 // Opened by path: Deno's node:fs writes only to descriptors it opened itself.
@@ -48,12 +49,10 @@ function runNext() {
   busy = true;
   const out = [];
   const err = [];
-  const { port1, port2 } = new MessageChannel();
   let worker;
   try {
     worker = new Worker(job.main, {
-      workerData: { keyPort: port2, channel: job.channel },
-      transferList: [port2],
+      workerData: { key: job.key, channel: job.channel },
       stdout: true,
       stderr: true,
       argv: [],
@@ -64,12 +63,10 @@ function runNext() {
     setImmediate(runNext);
     return;
   }
-  port1.postMessage(job.key);
   let open = 3; // stdout, stderr, exit
   let code = -1;
   const done = () => {
     if (--open > 0) return;
-    port1.close();
     reply({ id: job.id, code, stdout: head(out), stderr: head(err) });
     busy = false;
     setImmediate(runNext);
@@ -87,8 +84,8 @@ function runNext() {
   });
 }
 
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
+const jobs = createReadStream('/dev/fd/62', { encoding: 'utf8' });
+jobs.on('data', (chunk) => {
   pending += chunk;
   let nl;
   while ((nl = pending.indexOf('\n')) >= 0) {
@@ -98,7 +95,7 @@ process.stdin.on('data', (chunk) => {
   }
   runNext();
 });
-process.stdin.on('end', () => {
+jobs.on('end', () => {
   inputEnded = true;
   runNext();
 });
