@@ -64,8 +64,10 @@ pub struct PoolAdapter {
     inner: ProcessAdapter,
     /// The inner runtime's facts, with `--pool` among the flags: a report says how it ran.
     facts: RuntimeFacts,
-    /// Holds the driver script; the pool processes' working directory.
+    /// Holds the driver script and the cases' channel files; the pool processes' working
+    /// directory. Registered, so that an interrupted run removes it too.
     home: tempfile::TempDir,
+    _home_guard: DirGuard,
     idle: Mutex<Vec<Member>>,
     next_id: AtomicU64,
 }
@@ -99,10 +101,12 @@ impl PoolAdapter {
             .map_err(|e| format!("cannot write the pool driver: {e}"))?;
         let mut facts = inner.facts.clone();
         facts.flags = format!("{} --pool", facts.flags).trim().to_string();
+        let _home_guard = DirGuard::new(home.path());
         Ok(PoolAdapter {
             inner,
             facts,
             home,
+            _home_guard,
             idle: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
         })
@@ -244,9 +248,12 @@ impl PoolAdapter {
                 return could_not(format!("cannot write {name} into the temp dir: {e}"));
             }
         }
-        // The channel lives beside the case's dir, not in it, so a case listing its dir sees
-        // what it would see as a process.
-        let channel = match tempfile::Builder::new().prefix("ah-channel-").tempfile() {
+        // The channel lives in the pool's dir, not in the case's, so a case listing its dir
+        // sees what it would see as a process.
+        let channel = match tempfile::Builder::new()
+            .prefix("channel-")
+            .tempfile_in(self.home.path())
+        {
             Ok(f) => f,
             Err(e) => return could_not(format!("cannot create the channel file: {e}")),
         };
