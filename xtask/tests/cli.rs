@@ -97,6 +97,9 @@ fn usage_errors_exit_2() {
     let (code, out) = xtask(root.path(), &["frobnicate"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("unknown command `frobnicate`"), "{out}");
+    let (code, out) = xtask(root.path(), &["conformance", "--pool"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--pool applies to runtimes started as a process"), "{out}");
 }
 
 /// Processes whose working directory lies below `dir`, or whose command line has `needle`.
@@ -117,6 +120,17 @@ fn leftovers(dir: &Path, needle: &str) -> Vec<String> {
 
 #[test]
 fn sigint_kills_every_running_case_and_its_children() {
+    interrupt_while_cases_spin(&[]);
+}
+
+#[test]
+fn sigint_in_pooled_mode_kills_the_pool_processes_and_their_children() {
+    interrupt_while_cases_spin(&["--pool"]);
+}
+
+/// Start two cases that each spawn a child and spin, interrupt the harness while they run,
+/// and require that no process and no temp dir outlives it.
+fn interrupt_while_cases_spin(extra: &[&str]) {
     let real_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let root = checkout();
     // Share the real checkout's runtimes and their install cache.
@@ -142,6 +156,7 @@ fn sigint_kills_every_running_case_and_its_children() {
             "--timeout-ms",
             "60000",
         ])
+        .args(extra)
         .env("AH_PROJECT_ROOT", root.path())
         .env("TMPDIR", tmp.path())
         .stdout(std::process::Stdio::null())
