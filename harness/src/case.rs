@@ -718,6 +718,19 @@ mod tests {
     }
 
     #[test]
+    fn run_alone_needs_a_reason() {
+        let c = parse(
+            "title: t\nspec: [ALS-RUN-001]\nrun_alone: its loop differs in a worker\nscript: x\n",
+        )
+        .expect("valid");
+        assert_eq!(c.run_alone.as_deref(), Some("its loop differs in a worker"));
+        let e = parse("title: t\nspec: [ALS-RUN-001]\nrun_alone: ''\nscript: x\n")
+            .unwrap_err()
+            .join("\n");
+        assert!(e.contains("`run_alone` says why"), "{e}");
+    }
+
+    #[test]
     fn load_cases_reports_all_files_and_derives_ids() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a/b")).unwrap();

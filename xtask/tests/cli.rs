@@ -99,7 +99,10 @@ fn usage_errors_exit_2() {
     assert!(out.contains("unknown command `frobnicate`"), "{out}");
     let (code, out) = xtask(root.path(), &["conformance", "--pool"]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("--pool applies to runtimes started as a process"), "{out}");
+    assert!(
+        out.contains("--pool applies to runtimes started as a process"),
+        "{out}"
+    );
 }
 
 /// Processes whose working directory lies below `dir`, or whose command line has `needle`.
