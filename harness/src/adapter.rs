@@ -11,7 +11,7 @@
 //! cjs_extension = "cjs"
 //! binary = "node"                    # used when no pinned install is named: PATH or a path
 //! unsupported_features = []          # cases needing these are reported unsupported
-//! channel_io = "node-fs"             # or "deno": how the prelude writes the trace channel
+//! channel_io = "node-fs"             # or "node-require", "deno": how the prelude writes the trace channel
 //! [env]                              # extra environment; {dir} and {cache} allowed
 //! ```
 
