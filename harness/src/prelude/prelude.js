@@ -37,7 +37,10 @@ const SetCtor = Set;
 const PromiseCtor = Promise;
 const mapEntries = Map.prototype.entries;
 const setValues = Set.prototype.values;
-const processOn = process.on.bind(process);
+// A channel header that cannot afford to touch `process` yet (Deno builds its Node process
+// object on first use, a third of a start) defines `lazyProcessOn`; elsewhere it is process.on.
+const processOn =
+  typeof lazyProcessOn === 'function' ? lazyProcessOn : process.on.bind(process);
 
 // The key arrives on standard input and is read once; after this the case cannot obtain it.
 const key = readFileSync('/dev/stdin', 'utf8').trim();
