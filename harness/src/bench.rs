@@ -299,22 +299,19 @@ impl ProcessReport {
 
 /// User plus system CPU time of this process so far.
 pub fn own_cpu() -> Duration {
-    // SAFETY: getrusage fills the struct it is given.
-    let ru = unsafe {
-        let mut ru: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut ru);
-        ru
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
-    tv(ru.ru_utime) + tv(ru.ru_stime)
+    cpu_of(libc::RUSAGE_SELF)
 }
 
 /// User plus system CPU time of this process's children that have ended and been waited for.
 pub fn children_cpu() -> Duration {
+    cpu_of(libc::RUSAGE_CHILDREN)
+}
+
+fn cpu_of(who: libc::c_int) -> Duration {
     // SAFETY: getrusage fills the struct it is given.
     let ru = unsafe {
         let mut ru: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
+        libc::getrusage(who, &mut ru);
         ru
     };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);

@@ -9,6 +9,9 @@ use harness::outcome::Status;
 use harness::project::{Project, Suite};
 use harness::runner::{self, RunConfig};
 
+mod common;
+use common::pooling;
+
 fn fixtures() -> (Project, Suite) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let suite = Suite::load(
@@ -265,4 +268,20 @@ fn a_binary_that_cannot_run_or_a_version_nobody_can_read_is_an_error_per_case() 
         assert_eq!(o.status, Status::Error, "{name}: {o:?}");
         assert!(o.detail.contains(expect), "{name}: {}", o.detail);
     }
+}
+
+/// Pooled (`--pool`), every fault must end as it ends in a process of its own, and must not
+/// disturb the cases after it in the same pool process.
+#[test]
+fn faults_in_a_pooled_run_get_the_same_outcomes_as_in_processes_of_their_own() {
+    let (project, suite) = fixtures();
+    let alone = pooling::run(&project, &suite, false);
+    let pooled = pooling::run(&project, &suite, true);
+    let diffs = pooling::differences(&suite, &alone, &pooled);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n\n"));
+    // The faults really happened in the pooled run.
+    assert_eq!(pooled["faults/hang"].status, Status::Timeout);
+    assert_eq!(pooled["faults/segv"].status, Status::Crash);
+    assert_eq!(pooled["faults/abort"].status, Status::Crash);
+    assert_eq!(pooled["faults/forge-pass"].status, Status::Pass);
 }
