@@ -8,7 +8,7 @@
 //! ([`ChannelIo::Pool`]). Judging is the same as for a process per case.
 //!
 //! What a worker cannot do like a process (see [`run_alone`]) runs as a process of its own,
-//! through the wrapped adapter. A case that kills its whole process (an abort, a crash in the
+//! through the wrapped adapter. A case that kills its whole process (a signal, a crash in the
 //! runtime) ends that pool process: the case is reported from how the process ended, and the
 //! next case gets a new process.
 
