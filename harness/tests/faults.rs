@@ -23,6 +23,13 @@ fn fixtures() -> (Project, Suite) {
     (Project::locate(), suite)
 }
 
+/// The fixtures, reduced to the one case `id`.
+fn only(id: &str) -> Suite {
+    let (_, suite) = fixtures();
+    let cases = suite.cases.iter().filter(|c| c.id == id).cloned().collect();
+    Suite { cases, ..suite }
+}
+
 /// Processes whose command line contains `needle` (read from /proc).
 fn processes_with(needle: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -167,17 +174,7 @@ fn an_adapter_file_describes_a_runtime_without_rust() {
         ),
     )
     .unwrap();
-    let (_, suite) = fixtures();
-    let only_pass: Vec<_> = suite
-        .cases
-        .iter()
-        .filter(|c| c.id == "faults/forge-pass")
-        .cloned()
-        .collect();
-    let suite = Suite {
-        cases: only_pass,
-        ..suite
-    };
+    let suite = only("faults/forge-pass");
     let cfg = RunConfig {
         runtimes: vec![adapter.display().to_string()],
         ..RunConfig::default()
@@ -225,17 +222,7 @@ fn a_case_sees_only_loopback_and_can_still_use_it() {
 #[test]
 fn a_binary_that_cannot_run_or_a_version_nobody_can_read_is_an_error_per_case() {
     let project = Project::locate();
-    let (_, suite) = fixtures();
-    let one: Vec<_> = suite
-        .cases
-        .iter()
-        .filter(|c| c.id == "faults/forge-pass")
-        .cloned()
-        .collect();
-    let suite = Suite {
-        cases: one,
-        ..suite
-    };
+    let suite = only("faults/forge-pass");
     let dir = tempfile::tempdir().unwrap();
     // A "binary" without the execute bit.
     let not_exec = dir.path().join("myrt");

@@ -474,29 +474,21 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
         })?,
     )?;
 
-    let s = state.clone();
-    host.set(
-        "unlink",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
-            match std::fs::remove_file(&path) {
-                Ok(()) => Ok(()),
-                Err(e) => throw_code(&ctx, &errno_code(&e)),
-            }
-        })?,
-    )?;
-
-    let s = state.clone();
-    host.set(
-        "mkdir",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
-            match std::fs::create_dir(&path) {
-                Ok(()) => Ok(()),
-                Err(e) => throw_code(&ctx, &errno_code(&e)),
-            }
-        })?,
-    )?;
+    type PathOp = fn(&Path) -> std::io::Result<()>;
+    let ops: [(&str, PathOp); 2] = [
+        ("unlink", |p| std::fs::remove_file(p)),
+        ("mkdir", |p| std::fs::create_dir(p)),
+    ];
+    for (name, op) in ops {
+        let s = state.clone();
+        host.set(
+            name,
+            Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
+                let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
+                op(&path).or_else(|e| throw_code(&ctx, &errno_code(&e)))
+            })?,
+        )?;
+    }
 
     let s = state.clone();
     host.set(

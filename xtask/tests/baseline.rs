@@ -4,28 +4,14 @@
 //! expected traces and cases; every check must name exactly the cases that changed.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use harness::baseline::Baseline;
 use harness::outcome::Status;
 
-fn real_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else if !src.to_string_lossy().ends_with(".snap.new") {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
+mod common;
+use common::{copy_dir, real_root, write};
 
 /// A checkout with the real cases and spec, and no baselines.
 fn checkout() -> tempfile::TempDir {
@@ -33,12 +19,6 @@ fn checkout() -> tempfile::TempDir {
     copy_dir(&real_root().join("cases"), &dir.path().join("cases"));
     copy_dir(&real_root().join("spec"), &dir.path().join("spec"));
     dir
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 fn read(root: &Path, rel: &str) -> String {

@@ -4,11 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+mod common;
+use common::write;
 
 fn checkout() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

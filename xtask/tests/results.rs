@@ -1,28 +1,14 @@
 //! Machine-readable output as a user meets it: `--results` (JSON), `--junit` (XML) and
 //! `cargo xtask compare` on files written by real runs of a temp copy of the corpus.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use harness::outcome::Status;
 use harness::results::Results;
 
-fn real_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else if !src.to_string_lossy().ends_with(".snap.new") {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
+mod common;
+use common::{copy_dir, real_root};
 
 fn xtask(root: &Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
