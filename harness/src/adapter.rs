@@ -11,7 +11,7 @@
 //! cjs_extension = "cjs"
 //! binary = "node"                    # used when no pinned install is named: PATH or a path
 //! unsupported_features = []          # cases needing these are reported unsupported
-//! channel_io = "node-fs"             # or "node-require", "deno": how the prelude writes the trace channel
+//! channel_io = "node-fs"             # or "node-require", "node-builtin", "deno": how the prelude writes the trace channel
 //! [env]                              # extra environment; {dir} and {cache} allowed
 //! ```
 
@@ -45,7 +45,8 @@ pub struct AdapterFile {
     pub unsupported_features: Vec<String>,
     #[serde(default)]
     pub env: BTreeMap<String, String>,
-    /// How the prelude reaches the key and the trace channel: `node-fs` (default) or `deno`.
+    /// How the prelude reaches the key and the trace channel: `node-fs` (default),
+    /// `node-require`, `node-builtin` or `deno` (see [`crate::prelude::ChannelIo`]).
     #[serde(default)]
     pub channel_io: crate::prelude::ChannelIo,
 }
@@ -309,6 +310,25 @@ impl ProcessAdapter {
             ));
         }
         (args, env)
+    }
+
+    /// Whether the runtime offers `process.getBuiltinModule` (see
+    /// [`prelude::ChannelIo::NodeBuiltin`]). Asked once per run by starting the runtime on a
+    /// probe, so that a version number never has to be interpreted; a runtime that cannot even
+    /// run the probe is taken not to have it, and its cases then report what is wrong.
+    pub fn has_builtin_module_table(&self) -> bool {
+        let Ok(dir) = tempfile::Builder::new().prefix("ah-probe-").tempdir() else {
+            return false;
+        };
+        let file = dir
+            .path()
+            .join(format!("probe.{}", self.file.extensions().esm));
+        let probe = "if (typeof process.getBuiltinModule !== 'function') process.exitCode = 3;\n";
+        if std::fs::write(&file, probe).is_err() {
+            return false;
+        }
+        let out = self.run_file(&file, dir.path(), Duration::from_secs(20));
+        out.ended == Ended::Exited(0)
     }
 
     /// Run any file the way cases are run, with no trace expected: what starting this runtime

@@ -240,59 +240,108 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
 
 /// A process runtime measured two ways in one run: the floor (the runtime started once per
 /// case on a script that only imports `node:async_hooks`, with the suite's parallelism) and
-/// the whole suite through the harness.
+/// the whole suite through the harness, plus the suite in pooled mode.
+///
+/// A 2-core machine's speed drifts by several percent over a minute, which is as much as the
+/// differences this has to show. So the three are measured in alternating rounds (floor,
+/// suite, pooled; then the next round in the reverse order), and every figure is the median
+/// over the rounds; the ratio is the median of the rounds' own ratios, each taken from a floor
+/// and a suite measured next to each other.
 #[derive(Debug)]
 pub struct ProcessReport {
     pub runtime: String,
     pub version: String,
     pub cases: usize,
     pub workers: usize,
+    pub rounds: Vec<ProcessRound>,
+    pub passed: usize,
+    pub pooled_passed: usize,
+    /// How many cases ran as a process of their own in pooled mode all the same.
+    pub run_alone: usize,
+}
+
+/// One round of [`ProcessReport`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcessRound {
     pub floor: Duration,
     pub suite: Duration,
+    pub pooled: Duration,
     /// CPU time the runtime's processes used for the floor and for the suite: when the suite
     /// costs more than the floor, this says whether it is work or waiting.
     pub floor_runtime_cpu: Duration,
     pub suite_runtime_cpu: Duration,
-    /// CPU time of the harness process itself (not its children) during the suite.
-    pub harness_cpu: Duration,
-    pub passed: usize,
-    /// The same suite in pooled mode (`--pool`): its time, passes, and how many cases ran
-    /// as a process of their own all the same.
-    pub pooled: Duration,
-    pub pooled_passed: usize,
-    pub run_alone: usize,
+    /// CPU time of the harness process itself (not its children): starting the floor's
+    /// processes, and everything it does for the suite.
+    pub floor_harness_cpu: Duration,
+    pub suite_harness_cpu: Duration,
+}
+
+impl ProcessRound {
+    pub fn ratio(&self) -> f64 {
+        self.suite.as_secs_f64() / self.floor.as_secs_f64().max(1e-9)
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
 }
 
 impl ProcessReport {
+    /// The median over the rounds of one figure, in seconds.
+    fn secs(&self, f: impl Fn(&ProcessRound) -> Duration) -> f64 {
+        median(self.rounds.iter().map(|r| f(r).as_secs_f64()).collect())
+    }
+
     pub fn ratio(&self) -> f64 {
-        self.suite.as_secs_f64() / self.floor.as_secs_f64().max(1e-9)
+        median(self.rounds.iter().map(ProcessRound::ratio).collect())
     }
 
     /// How many times faster the pooled suite is than a process per case.
     pub fn pooled_speedup(&self) -> f64 {
-        self.suite.as_secs_f64() / self.pooled.as_secs_f64().max(1e-9)
+        median(
+            self.rounds
+                .iter()
+                .map(|r| r.suite.as_secs_f64() / r.pooled.as_secs_f64().max(1e-9))
+                .collect(),
+        )
     }
 
     pub fn render(&self) -> String {
+        let per_round: Vec<String> = self
+            .rounds
+            .iter()
+            .map(|r| format!("{:.2}", r.ratio()))
+            .collect();
+        let floor_cpu = self.secs(|r| r.floor_runtime_cpu);
+        let suite_cpu = self.secs(|r| r.suite_runtime_cpu);
+        let floor = self.secs(|r| r.floor);
         format!(
-            "bench {} {}: {} cases on {} workers\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (target <= 1.10)\n  runtime CPU: floor {:.2} s, suite {:.2} s ({:.2}x)\n  harness CPU during the suite: {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
+            "bench {} {}: {} cases on {} workers, {} rounds (medians)\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (rounds: {}; target <= 1.10)\n  runtime CPU: floor {:.2} s, suite {:.2} s ({:.2}x)\n  harness CPU: floor {:.2} s, suite {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
             self.runtime,
             self.version,
             self.cases,
             self.workers,
-            self.floor.as_secs_f64(),
-            self.suite.as_secs_f64(),
+            self.rounds.len(),
+            floor,
+            self.secs(|r| r.suite),
             self.passed,
             self.ratio(),
-            self.floor_runtime_cpu.as_secs_f64(),
-            self.suite_runtime_cpu.as_secs_f64(),
-            self.suite_runtime_cpu.as_secs_f64() / self.floor_runtime_cpu.as_secs_f64().max(1e-9),
-            self.harness_cpu.as_secs_f64(),
+            per_round.join(", "),
+            floor_cpu,
+            suite_cpu,
+            suite_cpu / floor_cpu.max(1e-9),
+            self.secs(|r| r.floor_harness_cpu),
+            self.secs(|r| r.suite_harness_cpu),
             self.run_alone,
-            self.pooled.as_secs_f64(),
+            self.secs(|r| r.pooled),
             self.pooled_passed,
             self.pooled_speedup(),
-            self.pooled.as_secs_f64() / self.floor.as_secs_f64().max(1e-9),
+            self.secs(|r| r.pooled) / floor.max(1e-9),
         )
     }
 }
@@ -329,7 +378,12 @@ pub fn peak_rss_kib() -> u64 {
     ru.ru_maxrss as u64
 }
 
-pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<ProcessReport, String> {
+pub fn run_process(
+    project: &Project,
+    suite: &Suite,
+    name: &str,
+    rounds: usize,
+) -> Result<ProcessReport, String> {
     let registry = crate::runtimes::Registry::load(&project.root).map_err(|d| d.to_string())?;
     let adapter = registry.prepare(name)?;
     // The same parallelism the suite runs with.
@@ -345,48 +399,78 @@ pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<Proce
     let ext = adapter.file.extensions();
     let file = dir.path().join(format!("floor.{}", ext.esm));
     std::fs::write(&file, "import 'node:async_hooks';\n").map_err(|e| e.to_string())?;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let child0 = children_cpu();
-    let t = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < cases {
-                    let _ = adapter.run_file(&file, dir.path(), Duration::from_secs(30));
-                }
-            });
-        }
-    });
-    let floor = t.elapsed();
-    let floor_runtime_cpu = children_cpu().saturating_sub(child0);
+    let floor = || {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < cases {
+                        let _ = adapter.run_file(&file, dir.path(), Duration::from_secs(30));
+                    }
+                });
+            }
+        });
+    };
 
     let cfg = crate::runner::RunConfig {
         runtimes: vec![name.to_string()],
         ..crate::runner::RunConfig::default()
     };
-    let cpu0 = own_cpu();
-    let child0 = children_cpu();
-    let t = Instant::now();
-    let (_, records) = crate::runner::run_quiet(project, suite, &cfg);
-    let suite_time = t.elapsed();
-    let harness_cpu = own_cpu().saturating_sub(cpu0);
-    let suite_runtime_cpu = children_cpu().saturating_sub(child0);
-    let passed = records
-        .iter()
-        .filter(|r| r.outcome.status == Status::Pass)
-        .count();
-
     let pooled_cfg = crate::runner::RunConfig {
         pool: true,
         ..cfg.clone()
     };
-    let t = Instant::now();
-    let (_, pooled_records) = crate::runner::run_quiet(project, suite, &pooled_cfg);
-    let pooled = t.elapsed();
-    let pooled_passed = pooled_records
-        .iter()
-        .filter(|r| r.outcome.status == Status::Pass)
-        .count();
+    let passes = |records: &[crate::runner::Record]| {
+        records
+            .iter()
+            .filter(|r| r.outcome.status == Status::Pass)
+            .count()
+    };
+    /// Wall time, harness CPU and runtime (children) CPU of one step.
+    fn measure<T>(step: impl FnOnce() -> T) -> (T, Duration, Duration, Duration) {
+        let own0 = own_cpu();
+        let child0 = children_cpu();
+        let t = Instant::now();
+        let v = step();
+        let wall = t.elapsed();
+        (
+            v,
+            wall,
+            own_cpu().saturating_sub(own0),
+            children_cpu().saturating_sub(child0),
+        )
+    }
+
+    let mut all = Vec::with_capacity(rounds);
+    let (mut passed, mut pooled_passed) = (0, 0);
+    for round in 0..rounds {
+        let mut r = ProcessRound::default();
+        let mut step = |which: u8| match which {
+            0 => {
+                let ((), wall, own, child) = measure(floor);
+                (r.floor, r.floor_harness_cpu, r.floor_runtime_cpu) = (wall, own, child);
+            }
+            1 => {
+                let ((_, records), wall, own, child) =
+                    measure(|| crate::runner::run_quiet(project, suite, &cfg));
+                (r.suite, r.suite_harness_cpu, r.suite_runtime_cpu) = (wall, own, child);
+                passed = passes(&records);
+            }
+            _ => {
+                let ((_, records), wall, _, _) =
+                    measure(|| crate::runner::run_quiet(project, suite, &pooled_cfg));
+                r.pooled = wall;
+                pooled_passed = passes(&records);
+            }
+        };
+        // Every other round in the reverse order, so that a drift in the machine's speed
+        // does not always favour the same step.
+        let order: [u8; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
+        for which in order {
+            step(which);
+        }
+        all.push(r);
+    }
     let run_alone = suite
         .cases
         .iter()
@@ -397,13 +481,8 @@ pub fn run_process(project: &Project, suite: &Suite, name: &str) -> Result<Proce
         version: adapter.facts.version.clone(),
         cases,
         workers,
-        floor,
-        suite: suite_time,
-        floor_runtime_cpu,
-        suite_runtime_cpu,
-        harness_cpu,
+        rounds: all,
         passed,
-        pooled,
         pooled_passed,
         run_alone,
     })

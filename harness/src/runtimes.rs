@@ -20,6 +20,7 @@ use sha2::Digest as _;
 
 use crate::adapter::{AdapterFile, ProcessAdapter, RuntimeFacts};
 use crate::diag::Diagnostic;
+use crate::prelude::ChannelIo;
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -297,7 +298,7 @@ impl Registry {
             .join(crate::baseline::file_name(&r.name).trim_end_matches(".snap"));
         std::fs::create_dir_all(&cache)
             .map_err(|e| format!("cannot create the cache dir {}: {e}", cache.display()))?;
-        Ok(ProcessAdapter {
+        let mut adapter = ProcessAdapter {
             cache,
             facts: RuntimeFacts {
                 name: r.name,
@@ -309,7 +310,12 @@ impl Registry {
             },
             file: r.adapter,
             binary: r.binary,
-        })
+        };
+        if adapter.file.channel_io == ChannelIo::NodeBuiltin && !adapter.has_builtin_module_table()
+        {
+            adapter.file.channel_io = ChannelIo::NodeRequire;
+        }
+        Ok(adapter)
     }
 }
 

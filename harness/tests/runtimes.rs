@@ -52,3 +52,57 @@ fn on_bun_the_hook_cases_fail_with_diffs_showing_the_missing_hook_events() {
         );
     }
 }
+
+/// `channel_io = "node-builtin"` takes `node:fs` from `process.getBuiltinModule`; on a Node
+/// without it the harness must notice once and fall back to `createRequire`, so that the ES
+/// module cases still pass instead of every prelude throwing.
+#[test]
+fn node_builtin_channel_io_falls_back_when_get_builtin_module_is_missing() {
+    use harness::prelude::ChannelIo;
+    use harness::runtimes::Registry;
+
+    let project = Project::locate();
+    let registry = Registry::load(&project.root).unwrap_or_else(|d| panic!("{d}"));
+    let node = registry.prepare("node@26").expect("node@26 must install");
+    assert_eq!(node.file.channel_io, ChannelIo::NodeBuiltin);
+
+    // The same Node, started so that it lacks the function, as Node 18 does.
+    let dir = tempfile::tempdir().unwrap();
+    let adapter = dir.path().join("node-without-builtin.toml");
+    let text = format!(
+        "run = [\"{{bin}}\", \"--import\", \"data:text/javascript,delete process.getBuiltinModule\", \"{{file}}\"]\nversion = [\"{{bin}}\", \"--version\"]\nchannel_io = \"node-builtin\"\nbinary = {:?}\n",
+        node.binary.display().to_string()
+    );
+    std::fs::write(&adapter, text).unwrap();
+    let name = adapter.to_string_lossy().into_owned();
+    let old = registry
+        .prepare(&name)
+        .expect("the adapter file must resolve");
+    assert_eq!(old.file.channel_io, ChannelIo::NodeRequire);
+
+    let suite = Suite::load_project(&project).unwrap_or_else(|d| panic!("{d}"));
+    let cases: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| c.module == harness::case::ModuleKind::Esm)
+        .take(8)
+        .cloned()
+        .collect();
+    assert_eq!(cases.len(), 8, "the corpus needs ES module cases");
+    let suite = Suite { cases, ..suite };
+    let cfg = RunConfig {
+        runtimes: vec![name],
+        ..RunConfig::default()
+    };
+    let (_, records) = runner::run_quiet(&project, &suite, &cfg);
+    assert_eq!(records.len(), 8);
+    for r in &records {
+        assert_eq!(
+            r.outcome.status,
+            Status::Pass,
+            "{}: {}",
+            r.case_id,
+            r.outcome.detail
+        );
+    }
+}

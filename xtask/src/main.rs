@@ -55,8 +55,9 @@ usage:
       Build in release mode and measure what a run costs. reference (the default): cases per
       second per core and the cost split (context and bootstrap, script, loop, teardown). A process runtime:
       the floor (started once per case) against the whole suite, their ratio, and the suite
-      in pooled mode (--pool) with its speed-up. --write
-      stores the figures in reports/bench.md.";
+      in pooled mode (--pool) with its speed-up, measured in alternating rounds and given as
+      medians. --rounds N: rounds per runtime (default 5 for reference, 3 for a process
+      runtime). --write stores the figures in reports/bench.md.";
 
 /// Set when libtest prints JSON (`--format json`): stdout then carries only JSON lines, and
 /// the human-readable summary goes to stderr.

@@ -3,7 +3,8 @@
 //!
 //! For `reference` (the default): cases per second per core and the per-case split. For a
 //! process runtime: the floor (the runtime started once per case) against the whole suite, and
-//! their ratio. `--write` also stores the figures in `reports/bench.md`.
+//! their ratio, as medians of alternating rounds (`--rounds`, default 3; 5 for reference).
+//! `--write` also stores the figures in `reports/bench.md`.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -13,14 +14,15 @@ use harness::project::{Project, Suite};
 fn main() -> ExitCode {
     harness::runner::request_big_thread_stacks();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut rounds = 5usize;
+    // Reference rounds are cheap; a process runtime's take seconds each.
+    let mut rounds: Option<usize> = None;
     let mut write = false;
     let mut runtimes = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--rounds" => match it.next().and_then(|v| v.parse().ok()) {
-                Some(n) if n > 0 => rounds = n,
+                Some(n) if n > 0 => rounds = Some(n),
                 _ => {
                     eprintln!("ah-bench: --rounds needs a positive number");
                     return ExitCode::from(2);
@@ -53,9 +55,10 @@ fn main() -> ExitCode {
     let mut failed = false;
     for name in &runtimes {
         let text = if name == harness::reference::NAME {
-            harness::bench::run(&project, &suite, rounds).map(|r| r.render())
+            harness::bench::run(&project, &suite, rounds.unwrap_or(5)).map(|r| r.render())
         } else {
-            harness::bench::run_process(&project, &suite, name).map(|r| r.render())
+            harness::bench::run_process(&project, &suite, name, rounds.unwrap_or(3))
+                .map(|r| r.render())
         };
         match text {
             Ok(t) => {
