@@ -6,6 +6,7 @@
 //! it is installed, Node 26 started as a process per case (what the suite costs without the
 //! reference).
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::adapter::Adapter;
@@ -242,9 +243,12 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
 /// case on a script that only imports `node:async_hooks`, with the suite's parallelism) and
 /// the whole suite through the harness, plus the suite in pooled mode.
 ///
+/// The cases without the harness tell the two parts of the ratio apart: what the corpus's own
+/// scripts cost the runtime beyond a bare start, and what recording and judging them adds.
+///
 /// A 2-core machine's speed drifts by several percent over a minute, which is as much as the
-/// differences this has to show. So the three are measured in alternating rounds (floor,
-/// suite, pooled; then the next round in the reverse order), and every figure is the median
+/// differences this has to show. So the four are measured in alternating rounds (floor,
+/// cases without the harness, suite, pooled; then the next round in the reverse order), and every figure is the median
 /// over the rounds; the ratio is the median of the rounds' own ratios, each taken from a floor
 /// and a suite measured next to each other.
 #[derive(Debug)]
@@ -258,17 +262,25 @@ pub struct ProcessReport {
     pub pooled_passed: usize,
     /// How many cases ran as a process of their own in pooled mode all the same.
     pub run_alone: usize,
+    /// How many cases did not end with exit code 0, without the harness and through it: the
+    /// same number says both ran the same scripts to the same ends.
+    pub unrecorded_not_zero: usize,
+    pub suite_not_zero: usize,
 }
 
 /// One round of [`ProcessReport`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProcessRound {
     pub floor: Duration,
+    /// The corpus without the harness: each case's script started like the floor, with a
+    /// prelude that records nothing (see [`prelude::render_unrecorded`]).
+    pub unrecorded: Duration,
     pub suite: Duration,
     pub pooled: Duration,
     /// CPU time the runtime's processes used for the floor and for the suite: when the suite
     /// costs more than the floor, this says whether it is work or waiting.
     pub floor_runtime_cpu: Duration,
+    pub unrecorded_runtime_cpu: Duration,
     pub suite_runtime_cpu: Duration,
     /// CPU time of the harness process itself (not its children): starting the floor's
     /// processes, and everything it does for the suite.
@@ -320,19 +332,29 @@ impl ProcessReport {
         let floor_cpu = self.secs(|r| r.floor_runtime_cpu);
         let suite_cpu = self.secs(|r| r.suite_runtime_cpu);
         let floor = self.secs(|r| r.floor);
+        let unrecorded = self.secs(|r| r.unrecorded);
+        let unrecorded_cpu = self.secs(|r| r.unrecorded_runtime_cpu);
+        let suite = self.secs(|r| r.suite);
         format!(
-            "bench {} {}: {} cases on {} workers, {} rounds (medians)\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  suite through the harness: {:.2} s ({} pass)\n  ratio suite/floor: {:.2} (rounds: {}; target <= 1.10)\n  runtime CPU: floor {:.2} s, suite {:.2} s ({:.2}x)\n  harness CPU: floor {:.2} s, suite {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
+            "bench {} {}: {} cases on {} workers, {} rounds (medians)\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  the cases without the harness (a trace() that records nothing): {:.2} s, {:.2}x the floor ({} did not exit 0; through the harness {})\n  suite through the harness: {:.2} s ({} pass), {:.2}x the cases without it\n  ratio suite/floor: {:.2} (rounds: {}; target <= 1.10)\n  runtime CPU: floor {:.2} s, cases without the harness {:.2} s ({:.2}x), suite {:.2} s ({:.2}x)\n  harness CPU: floor {:.2} s, suite {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
             self.runtime,
             self.version,
             self.cases,
             self.workers,
             self.rounds.len(),
             floor,
-            self.secs(|r| r.suite),
+            unrecorded,
+            unrecorded / floor.max(1e-9),
+            self.unrecorded_not_zero,
+            self.suite_not_zero,
+            suite,
             self.passed,
+            suite / unrecorded.max(1e-9),
             self.ratio(),
             per_round.join(", "),
             floor_cpu,
+            unrecorded_cpu,
+            unrecorded_cpu / floor_cpu.max(1e-9),
             suite_cpu,
             suite_cpu / floor_cpu.max(1e-9),
             self.secs(|r| r.floor_harness_cpu),
@@ -412,6 +434,55 @@ pub fn run_process(
         });
     };
 
+    // The cases without the harness: rendered afresh for each round (a case may leave files
+    // in its dir), outside the measured time, and run in the suite's order.
+    let mut order: Vec<&Case> = suite
+        .cases
+        .iter()
+        .filter(|c| adapter.supports(c).is_ok())
+        .collect();
+    order.sort_by_key(|c| std::cmp::Reverse(crate::runner::expected_wait_ms(c)));
+    let render_unrecorded =
+        || -> Result<(tempfile::TempDir, Vec<(PathBuf, PathBuf, Duration)>), String> {
+            let root = tempfile::Builder::new()
+                .prefix("ah-bench-unrecorded-")
+                .tempdir()
+                .map_err(|e| e.to_string())?;
+            let mut runs = Vec::with_capacity(order.len());
+            for (i, case) in order.iter().enumerate() {
+                let d = root.path().join(i.to_string());
+                std::fs::create_dir(&d).map_err(|e| e.to_string())?;
+                let rendered = prelude::render_unrecorded(case, &ext);
+                for (name, text) in &rendered.files {
+                    std::fs::write(d.join(name), text).map_err(|e| e.to_string())?;
+                }
+                let timeout = case.timeout.unwrap_or(crate::runner::DEFAULT_TIMEOUT);
+                runs.push((d.join(&rendered.main), d, timeout));
+            }
+            Ok((root, runs))
+        };
+    // Returns how many did not exit 0, to compare with the suite's `exit 0` traces: the two
+    // must run the same scripts to the same end for the comparison to mean anything.
+    let unrecorded = |runs: &[(PathBuf, PathBuf, Duration)]| -> usize {
+        let not_zero = std::sync::atomic::AtomicUsize::new(0);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((main, dir, timeout)) = runs.get(i) else {
+                        break;
+                    };
+                    let out = adapter.run_file(main, dir, *timeout);
+                    if out.ended != crate::process::Ended::Exited(0) {
+                        not_zero.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        not_zero.into_inner()
+    };
+
     let cfg = crate::runner::RunConfig {
         runtimes: vec![name.to_string()],
         ..crate::runner::RunConfig::default()
@@ -443,31 +514,49 @@ pub fn run_process(
 
     let mut all = Vec::with_capacity(rounds);
     let (mut passed, mut pooled_passed) = (0, 0);
+    let (mut unrecorded_not_zero, mut suite_not_zero) = (0, 0);
     for round in 0..rounds {
         let mut r = ProcessRound::default();
-        let mut step = |which: u8| match which {
-            0 => {
-                let ((), wall, own, child) = measure(floor);
-                (r.floor, r.floor_harness_cpu, r.floor_runtime_cpu) = (wall, own, child);
+        let mut step = |which: u8| -> Result<(), String> {
+            match which {
+                0 => {
+                    let ((), wall, own, child) = measure(floor);
+                    (r.floor, r.floor_harness_cpu, r.floor_runtime_cpu) = (wall, own, child);
+                }
+                1 => {
+                    let (_dir, runs) = render_unrecorded()?;
+                    let (not_zero, wall, _, child) = measure(|| unrecorded(&runs));
+                    (r.unrecorded, r.unrecorded_runtime_cpu) = (wall, child);
+                    unrecorded_not_zero = not_zero;
+                }
+                2 => {
+                    let ((_, records), wall, own, child) =
+                        measure(|| crate::runner::run_quiet(project, suite, &cfg));
+                    (r.suite, r.suite_harness_cpu, r.suite_runtime_cpu) = (wall, own, child);
+                    passed = passes(&records);
+                    suite_not_zero = records
+                        .iter()
+                        .filter(|r| r.outcome.trace.last().is_none_or(|l| l != "exit 0"))
+                        .count();
+                }
+                _ => {
+                    let ((_, records), wall, _, _) =
+                        measure(|| crate::runner::run_quiet(project, suite, &pooled_cfg));
+                    r.pooled = wall;
+                    pooled_passed = passes(&records);
+                }
             }
-            1 => {
-                let ((_, records), wall, own, child) =
-                    measure(|| crate::runner::run_quiet(project, suite, &cfg));
-                (r.suite, r.suite_harness_cpu, r.suite_runtime_cpu) = (wall, own, child);
-                passed = passes(&records);
-            }
-            _ => {
-                let ((_, records), wall, _, _) =
-                    measure(|| crate::runner::run_quiet(project, suite, &pooled_cfg));
-                r.pooled = wall;
-                pooled_passed = passes(&records);
-            }
+            Ok(())
         };
         // Every other round in the reverse order, so that a drift in the machine's speed
         // does not always favour the same step.
-        let order: [u8; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
-        for which in order {
-            step(which);
+        let steps: [u8; 4] = if round % 2 == 0 {
+            [0, 1, 2, 3]
+        } else {
+            [3, 2, 1, 0]
+        };
+        for which in steps {
+            step(which)?;
         }
         all.push(r);
     }
@@ -485,5 +574,7 @@ pub fn run_process(
         passed,
         pooled_passed,
         run_alone,
+        unrecorded_not_zero,
+        suite_not_zero,
     })
 }
