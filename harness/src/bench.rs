@@ -400,6 +400,9 @@ pub fn peak_rss_kib() -> u64 {
     ru.ru_maxrss as u64
 }
 
+/// A case rendered without the harness's recording: its main file, its dir, its timeout.
+type UnrecordedRun = (PathBuf, PathBuf, Duration);
+
 pub fn run_process(
     project: &Project,
     suite: &Suite,
@@ -442,28 +445,27 @@ pub fn run_process(
         .filter(|c| adapter.supports(c).is_ok())
         .collect();
     order.sort_by_key(|c| std::cmp::Reverse(crate::runner::expected_wait_ms(c)));
-    let render_unrecorded =
-        || -> Result<(tempfile::TempDir, Vec<(PathBuf, PathBuf, Duration)>), String> {
-            let root = tempfile::Builder::new()
-                .prefix("ah-bench-unrecorded-")
-                .tempdir()
-                .map_err(|e| e.to_string())?;
-            let mut runs = Vec::with_capacity(order.len());
-            for (i, case) in order.iter().enumerate() {
-                let d = root.path().join(i.to_string());
-                std::fs::create_dir(&d).map_err(|e| e.to_string())?;
-                let rendered = prelude::render_unrecorded(case, &ext);
-                for (name, text) in &rendered.files {
-                    std::fs::write(d.join(name), text).map_err(|e| e.to_string())?;
-                }
-                let timeout = case.timeout.unwrap_or(crate::runner::DEFAULT_TIMEOUT);
-                runs.push((d.join(&rendered.main), d, timeout));
+    let render_unrecorded = || -> Result<(tempfile::TempDir, Vec<UnrecordedRun>), String> {
+        let root = tempfile::Builder::new()
+            .prefix("ah-bench-unrecorded-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        let mut runs = Vec::with_capacity(order.len());
+        for (i, case) in order.iter().enumerate() {
+            let d = root.path().join(i.to_string());
+            std::fs::create_dir(&d).map_err(|e| e.to_string())?;
+            let rendered = prelude::render_unrecorded(case, &ext);
+            for (name, text) in &rendered.files {
+                std::fs::write(d.join(name), text).map_err(|e| e.to_string())?;
             }
-            Ok((root, runs))
-        };
+            let timeout = case.timeout.unwrap_or(crate::runner::DEFAULT_TIMEOUT);
+            runs.push((d.join(&rendered.main), d, timeout));
+        }
+        Ok((root, runs))
+    };
     // Returns how many did not exit 0, to compare with the suite's `exit 0` traces: the two
     // must run the same scripts to the same end for the comparison to mean anything.
-    let unrecorded = |runs: &[(PathBuf, PathBuf, Duration)]| -> usize {
+    let unrecorded = |runs: &[UnrecordedRun]| -> usize {
         let not_zero = std::sync::atomic::AtomicUsize::new(0);
         let next = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|scope| {
