@@ -201,11 +201,17 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
         .map_err(|e| format!("cannot prepare the cases: {e}"))?;
     let engine = engine_split(&prepared, rounds);
 
+    // Laid out as `prepare` lays out a case (files in memory, the dir made only on demand), so
+    // that the two differ only in the script.
     let empty_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let empty_main = empty_dir.path().join("empty.cjs");
-    std::fs::write(&empty_main, "").map_err(|e| e.to_string())?;
+    let mut opts = reference_impl::Options::new(
+        empty_dir.path().join("case"),
+        std::path::PathBuf::from("empty.cjs"),
+    );
+    opts.root = "/case".into();
+    opts.files = vec![("empty.cjs".into(), String::new(), false)];
     let empty = vec![Prepared {
-        opts: reference_impl::Options::new(empty_dir.path().to_path_buf(), empty_main),
+        opts,
         _dir: empty_dir,
     }];
     let empty = engine_split(&empty, cases.len() * rounds);
