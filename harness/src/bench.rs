@@ -30,8 +30,11 @@ pub struct Split {
 pub struct Report {
     pub cases: usize,
     pub rounds: usize,
-    /// Whole adapter path: temp dir, render, run, parse the channel, judge.
+    /// Whole adapter path: temp dir, render, run, parse the channel, judge; per case, the
+    /// median of the rounds.
     pub end_to_end: Duration,
+    /// The same, each round's.
+    pub end_to_end_rounds: Vec<Duration>,
     pub engine: Split,
     pub empty: Split,
     pub node: Option<Duration>,
@@ -53,10 +56,16 @@ impl Report {
             "bench reference: {} cases x {} rounds, one thread (figures are per core)\n",
             self.cases, self.rounds
         ));
+        let rounds: Vec<String> = self
+            .end_to_end_rounds
+            .iter()
+            .map(|d| format!("{:.0}", Self::per_second(*d)))
+            .collect();
         s.push_str(&format!(
-            "  end to end (temp dir, render, run, judge): {:.0} cases/s/core, {:.0} us/case\n",
+            "  end to end (temp dir, render, run, judge): {:.0} cases/s/core, {:.0} us/case (median; rounds: {})\n",
             Self::per_second(self.end_to_end),
-            us(self.end_to_end)
+            us(self.end_to_end),
+            rounds.join(", ")
         ));
         let e = &self.engine;
         s.push_str(&format!(
@@ -180,19 +189,22 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
         }
     }
 
-    let t = Instant::now();
-    let mut runs = 0u32;
+    // Each round timed on its own and the median taken: another tenant of the machine only
+    // ever adds time, in bursts, and a burst then spoils one round rather than the figure.
+    let mut per_round = Vec::with_capacity(rounds);
     for _ in 0..rounds {
+        let t = Instant::now();
         for case in &cases {
             let expected = crate::expect::snapshot::read(&case.snapshot_path())
                 .ok()
                 .flatten();
             let exec = adapter.execute(case, timeout);
             let _ = outcome::judge(case, expected.as_deref(), &exec);
-            runs += 1;
         }
+        per_round.push(t.elapsed().as_secs_f64() / cases.len().max(1) as f64);
     }
-    let end_to_end = t.elapsed() / runs.max(1);
+    let end_to_end = Duration::from_secs_f64(median(per_round.clone()));
+    let end_to_end_rounds = per_round.into_iter().map(Duration::from_secs_f64).collect();
 
     let prepared: Vec<Prepared> = cases
         .iter()
@@ -238,6 +250,7 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
         cases: cases.len(),
         rounds,
         end_to_end,
+        end_to_end_rounds,
         engine,
         empty,
         node,
