@@ -148,18 +148,39 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
     assemble(case, ext, fs_esm, fs_cjs, &body)
 }
 
-/// The case with a prelude that records nothing: `trace` does nothing, and a case that
-/// records hooks gets hooks with empty callbacks, which cost the runtime what the recording
-/// ones do apart from the recording. The bench runs the corpus this way to tell what the
-/// cases themselves cost a runtime from what the harness adds.
+/// The case as if there were no harness: one file, the script after a `trace` that does
+/// nothing (on the script's first line, so that its lines keep their numbers), and for a case
+/// that records hooks, hooks with empty callbacks, which cost the runtime what the recording
+/// ones do apart from the recording. The bench runs the corpus this way to tell what the cases
+/// themselves cost a runtime from what the harness adds (its prelude module, the key, the
+/// channel, the records).
 pub fn render_unrecorded(case: &Case, ext: &Extensions) -> Rendered {
     let hooks = if case.hooks.is_some() {
-        "ah.createHook({ init() {}, before() {}, after() {}, destroy() {}, promiseResolve() {} }).enable();\n"
+        "__ahUnrecorded.createHook({ init() {}, before() {}, after() {}, destroy() {}, promiseResolve() {} }).enable(); "
     } else {
         ""
     };
-    let body = format!("{hooks}function trace() {{}}\ntrace.id = (id) => String(id);\n");
-    assemble(case, ext, "", "", &body)
+    let stub = "const trace = () => {}; trace.id = (id) => String(id); ";
+    let (main, text) = match case.module {
+        ModuleKind::Esm => (
+            format!("case.{}", ext.esm),
+            format!(
+                "import * as __ahUnrecorded from 'node:async_hooks'; {hooks}{stub}{}",
+                case.script
+            ),
+        ),
+        ModuleKind::Cjs => (
+            format!("case.{}", ext.cjs),
+            format!(
+                "const __ahUnrecorded = require('node:async_hooks'); {hooks}{stub}{}",
+                case.script
+            ),
+        ),
+    };
+    Rendered {
+        files: vec![(main.clone(), text)],
+        main,
+    }
 }
 
 /// The two files of a rendered case: the prelude module (its `fs` header, `node:async_hooks`
