@@ -106,3 +106,67 @@ fn node_builtin_channel_io_falls_back_when_get_builtin_module_is_missing() {
         );
     }
 }
+
+/// The bench's "cases without the harness" are only a fair measure if they run the same
+/// scripts to the same end: every corpus case, rendered with the do-nothing `trace`, must end
+/// on Node 26 with the exit code its blessed trace ends with.
+#[test]
+fn the_unrecorded_rendering_runs_every_case_to_its_blessed_exit_code() {
+    use harness::prelude;
+    use harness::process::Ended;
+    use harness::runtimes::Registry;
+
+    let project = Project::locate();
+    let suite = Suite::load_project(&project).unwrap_or_else(|d| panic!("{d}"));
+    let registry = Registry::load(&project.root).unwrap_or_else(|d| panic!("{d}"));
+    let node = registry.prepare("node@26").expect("node@26 must install");
+    let ext = node.file.extensions();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let wrong = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(case) = suite.cases.get(i) else {
+                    break;
+                };
+                let expected = harness::expect::snapshot::read(&case.snapshot_path())
+                    .unwrap_or_else(|d| panic!("{d}"))
+                    .and_then(|t| t.last().cloned())
+                    .and_then(|l| l.strip_prefix("exit ").and_then(|n| n.parse::<i32>().ok()));
+                let Some(expected) = expected else {
+                    wrong
+                        .lock()
+                        .unwrap()
+                        .push(format!("{}: no `exit N` line", case.id));
+                    continue;
+                };
+                let dir = tempfile::tempdir().unwrap();
+                let rendered = prelude::render_unrecorded(case, &ext);
+                assert_eq!(rendered.files.len(), 1, "one file, no prelude module");
+                for (name, text) in &rendered.files {
+                    std::fs::write(dir.path().join(name), text).unwrap();
+                }
+                let out = node.run_file(
+                    &dir.path().join(&rendered.main),
+                    dir.path(),
+                    std::time::Duration::from_secs(30),
+                );
+                if out.ended != Ended::Exited(expected) {
+                    wrong.lock().unwrap().push(format!(
+                        "{}: ended {:?}, blessed exit {expected}: {}",
+                        case.id,
+                        out.ended,
+                        out.stderr_head
+                            .lines()
+                            .take(3)
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    ));
+                }
+            });
+        }
+    });
+    let wrong = wrong.into_inner().unwrap();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
