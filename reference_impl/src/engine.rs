@@ -184,6 +184,9 @@ thread_local! {
 /// A runtime with the bootstrap's bytecode read into it.
 struct Warm {
     code: Rc<SharedCode>,
+    /// The prelude's and the built-in facades' bytecode, kept from the run that first
+    /// compiled them (see `compile`).
+    kept: Rc<crate::compile::RuntimeCache>,
     /// The context the bytecode was read in. It runs nothing; the functions made from the
     /// bytecode take the realm of the context that makes them (see `async-context.patch`).
     template: Context,
@@ -252,6 +255,7 @@ impl Warm {
         unsafe { ffi::JS_PinGCObjects(raw) };
         Ok(Warm {
             code,
+            kept: Rc::default(),
             template,
             rt,
             raw,
@@ -263,8 +267,12 @@ impl Warm {
 impl Drop for Warm {
     fn drop(&mut self) {
         let values = std::mem::take(&mut *self.code.values.borrow_mut());
-        // SAFETY: a live runtime, given back to the collector before what it holds is freed.
-        unsafe { ffi::JS_UnpinGCObjects(self.raw) };
+        // SAFETY: a live runtime, given back to the collector before what it holds is freed;
+        // no run is using the kept files.
+        unsafe {
+            ffi::JS_UnpinGCObjects(self.raw);
+            self.kept.free(self.raw);
+        }
         self.template.with(|ctx| {
             for (_, v) in values {
                 // SAFETY: each value is owned by `code` and freed once, here.
@@ -282,6 +290,8 @@ pub struct RuntimeStats {
     pub runs: u32,
     /// JavaScript objects the collector sees (the pinned template and bytecode are not counted).
     pub objects: i64,
+    /// Compiled files (prelude, built-in facades) kept for later runs.
+    pub kept: usize,
 }
 
 /// The stats of this thread's runtime, if it has one.
@@ -298,6 +308,7 @@ pub fn thread_runtime_stats() -> Option<RuntimeStats> {
         Some(RuntimeStats {
             runs: w.runs,
             objects,
+            kept: w.kept.count(),
         })
     })
 }
@@ -348,6 +359,7 @@ fn run_warm(
     // collect yet); the teardown collects everything. Set on every run, so that when a big
     // case does collect is the same whatever ran before it on this runtime.
     rt.set_gc_threshold(GC_HEADROOM);
+    state.borrow_mut().kept = Some(warm.kept.clone());
     let guard = state.clone();
     rt.set_interrupt_handler(Some(Box::new(move || {
         let Ok(mut st) = guard.try_borrow_mut() else {
@@ -417,6 +429,7 @@ fn run_warm(
         let mut st = state.borrow_mut();
         st.promise_hooks = [None, None, None, None];
         st.rejection_tracker = None;
+        st.kept = None;
     }
     let t = Instant::now();
     ctx.with(|ctx| {

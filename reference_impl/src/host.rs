@@ -44,6 +44,8 @@ pub struct State {
     pub timed_out: bool,
     pub promise_hooks: [Option<Persistent<Function<'static>>>; 4],
     pub rejection_tracker: Option<Persistent<Function<'static>>>,
+    /// The compiled files the runtime keeps between runs; set while a run uses it.
+    pub kept: Option<Rc<crate::compile::RuntimeCache>>,
 }
 
 impl State {
@@ -65,6 +67,7 @@ impl State {
             timed_out: false,
             promise_hooks: [None, None, None, None],
             rejection_tracker: None,
+            kept: None,
         }
     }
 
@@ -530,9 +533,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
         "loadScript",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
             let name = arg_str(&args, 0);
-            let (visible, read) = {
+            let (visible, read, kept) = {
                 let mut st = s.borrow_mut();
-                (st.fs.visible(&name), st.fs.read(&name))
+                (st.fs.visible(&name), st.fs.read(&name), st.kept.clone())
             };
             let (src, cacheable) = match read {
                 Ok(r) => r,
@@ -541,7 +544,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
             let wrapped = format!(
                 "(function (exports, require, module, __filename, __dirname) {{ {src}\n}})"
             );
-            crate::compile::script(&ctx, &visible, &wrapped, cacheable)
+            crate::compile::script(&ctx, &visible, &wrapped, cacheable, kept.as_deref())
         })?,
     )?;
 

@@ -88,11 +88,17 @@ impl Loader for NodeLoader {
             if !keys.is_empty() {
                 src.push_str(&format!("export const {{ {} }} = m;\n", keys.join(", ")));
             }
-            return crate::compile::module(ctx, name, &src, true);
+            let kept = self.state.borrow().kept.clone();
+            return crate::compile::module(ctx, name, &src, true, kept.as_deref());
         }
-        let read = self.state.borrow_mut().fs.read(name);
+        let (read, kept) = {
+            let mut st = self.state.borrow_mut();
+            (st.fs.read(name), st.kept.clone())
+        };
         match read {
-            Ok((src, cacheable)) => crate::compile::module(ctx, name, &src, cacheable),
+            Ok((src, cacheable)) => {
+                crate::compile::module(ctx, name, &src, cacheable, kept.as_deref())
+            }
             Err(e) => throw(ctx, &format!("Cannot find module '{name}': {e}")),
         }
     }

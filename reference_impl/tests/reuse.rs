@@ -149,3 +149,108 @@ fn a_runtime_that_timed_out_is_replaced() {
     assert!(stdout(&o).contains("then-ran=1"), "{}", stdout(&o));
     assert_eq!(thread_runtime_stats().expect("a new runtime").runs, 1);
 }
+
+/// Run `main` (a file given in memory) with `lib` beside it, given in memory as a file whose
+/// compiled form the runtime may keep (as the harness gives its prelude).
+fn run_with_kept_lib(main: (&str, &str), lib: (&str, &str)) -> Outcome {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut opts = Options::new(dir.path().join("case"), std::path::PathBuf::from(main.0));
+    opts.root = "/case".into();
+    opts.files = vec![
+        (main.0.to_string(), main.1.to_string(), false),
+        (lib.0.to_string(), lib.1.to_string(), true),
+    ];
+    opts.timeout = Duration::from_secs(10);
+    let out = run(&opts);
+    assert_eq!(
+        out.exit,
+        Exit::Code(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A module whose bytecode a runtime keeps: later runs instantiate it afresh, with their own
+/// module variables and their own realm, so what an earlier run did to it is gone.
+const KEPT_MODULE: &str = r#"
+export let count = 0;
+export const list = [];
+export function bump() { list.push(count); return ++count; }
+export function realm() { return Object.getPrototypeOf(bump) === Function.prototype; }
+"#;
+
+const USES_KEPT_MODULE: &str = r#"
+import { count, list, bump, realm } from './lib.mjs';
+const before = count + '/' + list.length;
+bump(); bump();
+process.stdout.write(before + ' ' + count + ' ' + realm() + '\n');
+"#;
+
+/// The same for a CommonJS file.
+const KEPT_SCRIPT: &str = r#"
+let count = 0;
+exports.bump = () => ++count;
+exports.realm = () => Object.getPrototypeOf(exports.bump) === Function.prototype;
+"#;
+
+const USES_KEPT_SCRIPT: &str = r#"
+const lib = require('./lib.cjs');
+lib.bump();
+process.stdout.write(lib.bump() + ' ' + lib.realm() + '\n');
+"#;
+
+#[test]
+fn kept_modules_and_scripts_start_afresh_in_every_run() {
+    let _ = run_script("warm.cjs", "");
+    let kept_before = thread_runtime_stats().expect("a kept runtime").kept;
+    for _ in 0..3 {
+        let out = run_with_kept_lib(("main.mjs", USES_KEPT_MODULE), ("lib.mjs", KEPT_MODULE));
+        assert_eq!(stdout(&out), "0/0 2 true\n");
+        let out = run_with_kept_lib(("main.cjs", USES_KEPT_SCRIPT), ("lib.cjs", KEPT_SCRIPT));
+        assert_eq!(stdout(&out), "2 true\n");
+    }
+    let stats = thread_runtime_stats().expect("a kept runtime");
+    assert!(
+        stats.kept >= kept_before + 2,
+        "the runtime must keep the module and the script (kept {} before, {} after)",
+        kept_before,
+        stats.kept
+    );
+}
+
+/// The strings array of a tagged template is an object made when the file is compiled, in
+/// the context that compiles it: bytecode holding one is not kept, or a later run would get an
+/// array of an earlier run's realm (and keep that run's context alive).
+const TAGGED_TEMPLATE_MODULE: &str = r#"
+const tag = (strings) => strings;
+export const strings = tag`a${1}b`;
+"#;
+
+const USES_TAGGED_TEMPLATE: &str = r#"
+import { strings } from './tagged.mjs';
+process.stdout.write(String(Object.getPrototypeOf(strings) === Array.prototype) + '\n');
+"#;
+
+#[test]
+fn bytecode_holding_objects_of_its_context_is_not_kept() {
+    let _ = run_script("warm.cjs", "");
+    let kept_before = thread_runtime_stats().expect("a kept runtime").kept;
+    let objects_before = thread_runtime_stats().expect("a kept runtime").objects;
+    for _ in 0..3 {
+        let out = run_with_kept_lib(
+            ("main.mjs", USES_TAGGED_TEMPLATE),
+            ("tagged.mjs", TAGGED_TEMPLATE_MODULE),
+        );
+        assert_eq!(stdout(&out), "true\n");
+    }
+    let stats = thread_runtime_stats().expect("a kept runtime");
+    assert_eq!(
+        stats.kept, kept_before,
+        "the tagged template's module must not be kept"
+    );
+    assert_eq!(
+        stats.objects, objects_before,
+        "no object may outlive its run"
+    );
+}

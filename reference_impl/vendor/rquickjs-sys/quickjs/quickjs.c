@@ -37210,7 +37210,9 @@ static JSValue js_create_function(JSContext *ctx, JSFunctionDef *fd)
     b->super_allowed = fd->super_allowed;
     b->arguments_allowed = fd->arguments_allowed;
     b->backtrace_barrier = fd->backtrace_barrier;
-    b->realm = JS_DupContext(ctx);
+    /* conformance patch: the realm is the closure's (u.func.realm); the bytecode refers to
+       none, so that it can outlive the context that compiled it */
+    b->realm = NULL;
 
     add_gc_object(ctx->rt, &b->header, JS_GC_OBJ_TYPE_FUNCTION_BYTECODE);
 
@@ -40011,7 +40013,7 @@ static JSValue JS_ReadFunctionTag(BCReaderState *s)
     bc_read_trace(s, "}\n");
 
  nodebug:
-    b->realm = JS_DupContext(ctx);
+    b->realm = NULL; /* conformance patch: see js_create_function */
     return obj;
 
  fail:
@@ -40142,6 +40144,219 @@ static JSValue JS_ReadModule(BCReaderState *s)
     if (m) {
         js_free_module_def(ctx, m);
     }
+    return JS_EXCEPTION;
+}
+
+/* conformance patch: whether function bytecode may be instantiated in any context of its
+   runtime. Bytecode refers to no realm (see JSFunctionBytecode.realm) but its constant pool
+   may hold objects made in the context that compiled it (the strings array of a tagged
+   template): such bytecode stays with that context. */
+bool JS_IsShareableBytecode(JSValueConst val)
+{
+    JSFunctionBytecode *b;
+    int i;
+
+    if (JS_VALUE_GET_TAG(val) != JS_TAG_FUNCTION_BYTECODE)
+        return false;
+    b = JS_VALUE_GET_PTR(val);
+    for (i = 0; i < b->cpool_count; i++) {
+        JSValueConst v = b->cpool[i];
+        if (JS_VALUE_GET_TAG(v) == JS_TAG_OBJECT)
+            return false;
+        if (JS_VALUE_GET_TAG(v) == JS_TAG_FUNCTION_BYTECODE &&
+            !JS_IsShareableBytecode(v))
+            return false;
+    }
+    return true;
+}
+
+/* conformance patch: what a JavaScript module declares (its requests, imports, exports) and
+   its function bytecode, kept by the runtime so that later contexts can declare the same
+   module without parsing or reading bytecode again. */
+struct JSModuleTemplate {
+    JSAtom module_name;
+    JSAtom *req_module_names;
+    int req_module_count;
+    JSExportEntry *export_entries;
+    int export_entries_count;
+    JSStarExportEntry *star_export_entries;
+    int star_export_entries_count;
+    JSImportEntry *import_entries;
+    int import_entries_count;
+    bool has_tla;
+    JSValue func_obj; /* function bytecode */
+};
+
+void JS_FreeModuleTemplate(JSRuntime *rt, JSModuleTemplate *t)
+{
+    int i;
+
+    if (!t)
+        return;
+    JS_FreeAtomRT(rt, t->module_name);
+    for (i = 0; i < t->req_module_count; i++)
+        JS_FreeAtomRT(rt, t->req_module_names[i]);
+    for (i = 0; i < t->export_entries_count; i++) {
+        JSExportEntry *me = &t->export_entries[i];
+        if (me->export_type != JS_EXPORT_TYPE_LOCAL)
+            JS_FreeAtomRT(rt, me->local_name);
+        JS_FreeAtomRT(rt, me->export_name);
+    }
+    for (i = 0; i < t->import_entries_count; i++)
+        JS_FreeAtomRT(rt, t->import_entries[i].import_name);
+    js_free_rt(rt, t->req_module_names);
+    js_free_rt(rt, t->export_entries);
+    js_free_rt(rt, t->star_export_entries);
+    js_free_rt(rt, t->import_entries);
+    JS_FreeValueRT(rt, t->func_obj);
+    js_free_rt(rt, t);
+}
+
+/* A template of `module`, a JavaScript module declared (compiled or read) and not yet
+   linked; NULL when it cannot be shared (a C module, import attributes, bytecode that is not
+   shareable) or memory runs out. */
+JSModuleTemplate *JS_NewModuleTemplate(JSContext *ctx, JSValueConst module)
+{
+    JSRuntime *rt = ctx->rt;
+    JSModuleDef *m;
+    JSModuleTemplate *t;
+    int i;
+
+    if (JS_VALUE_GET_TAG(module) != JS_TAG_MODULE)
+        return NULL;
+    m = JS_VALUE_GET_PTR(module);
+    if (m->init_func || m->func_created || !JS_IsShareableBytecode(m->func_obj))
+        return NULL;
+    for (i = 0; i < m->req_module_entries_count; i++) {
+        if (!JS_IsUndefined(m->req_module_entries[i].attributes))
+            return NULL;
+    }
+    t = js_mallocz_rt(rt, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->func_obj = JS_UNDEFINED;
+    t->module_name = JS_DupAtom(ctx, m->module_name);
+    t->has_tla = m->has_tla;
+    if (m->req_module_entries_count) {
+        t->req_module_names = js_mallocz_rt(rt, sizeof(JSAtom) * m->req_module_entries_count);
+        if (!t->req_module_names)
+            goto fail;
+        for (i = 0; i < m->req_module_entries_count; i++) {
+            t->req_module_names[i] = JS_DupAtom(ctx, m->req_module_entries[i].module_name);
+            t->req_module_count = i + 1;
+        }
+    }
+    if (m->export_entries_count) {
+        t->export_entries = js_mallocz_rt(rt, sizeof(JSExportEntry) * m->export_entries_count);
+        if (!t->export_entries)
+            goto fail;
+        for (i = 0; i < m->export_entries_count; i++) {
+            JSExportEntry *src = &m->export_entries[i], *me = &t->export_entries[i];
+            me->export_type = src->export_type;
+            if (src->export_type == JS_EXPORT_TYPE_LOCAL) {
+                me->u.local.var_idx = src->u.local.var_idx;
+                me->u.local.var_ref = NULL;
+            } else {
+                me->u.req_module_idx = src->u.req_module_idx;
+                me->local_name = JS_DupAtom(ctx, src->local_name);
+            }
+            me->export_name = JS_DupAtom(ctx, src->export_name);
+            t->export_entries_count = i + 1;
+        }
+    }
+    if (m->star_export_entries_count) {
+        t->star_export_entries = js_mallocz_rt(rt, sizeof(JSStarExportEntry) * m->star_export_entries_count);
+        if (!t->star_export_entries)
+            goto fail;
+        memcpy(t->star_export_entries, m->star_export_entries,
+               sizeof(JSStarExportEntry) * m->star_export_entries_count);
+        t->star_export_entries_count = m->star_export_entries_count;
+    }
+    if (m->import_entries_count) {
+        t->import_entries = js_mallocz_rt(rt, sizeof(JSImportEntry) * m->import_entries_count);
+        if (!t->import_entries)
+            goto fail;
+        for (i = 0; i < m->import_entries_count; i++) {
+            t->import_entries[i] = m->import_entries[i];
+            t->import_entries[i].import_name = JS_DupAtom(ctx, m->import_entries[i].import_name);
+            t->import_entries_count = i + 1;
+        }
+    }
+    t->func_obj = js_dup(m->func_obj);
+    return t;
+ fail:
+    JS_FreeModuleTemplate(rt, t);
+    return NULL;
+}
+
+/* Declare in `ctx` the module `t` was made from, with the shared bytecode; its requested
+   modules are resolved in `ctx` as JS_ReadModule resolves them. */
+JSValue JS_NewModuleFromTemplate(JSContext *ctx, JSModuleTemplate *t)
+{
+    JSModuleDef *m;
+    int i;
+
+    m = js_new_module_def(ctx, JS_DupAtom(ctx, t->module_name));
+    if (!m)
+        return JS_EXCEPTION;
+    if (t->req_module_count) {
+        m->req_module_entries = js_mallocz(ctx, sizeof(JSReqModuleEntry) * t->req_module_count);
+        if (!m->req_module_entries)
+            goto fail;
+        m->req_module_entries_size = t->req_module_count;
+        for (i = 0; i < t->req_module_count; i++) {
+            JSReqModuleEntry *rme = &m->req_module_entries[i];
+            rme->module_name = JS_DupAtom(ctx, t->req_module_names[i]);
+            rme->attributes = JS_UNDEFINED;
+            m->req_module_entries_count = i + 1;
+        }
+    }
+    if (t->export_entries_count) {
+        m->export_entries = js_mallocz(ctx, sizeof(JSExportEntry) * t->export_entries_count);
+        if (!m->export_entries)
+            goto fail;
+        m->export_entries_size = t->export_entries_count;
+        for (i = 0; i < t->export_entries_count; i++) {
+            JSExportEntry *me = &m->export_entries[i];
+            *me = t->export_entries[i];
+            if (me->export_type != JS_EXPORT_TYPE_LOCAL)
+                JS_DupAtom(ctx, me->local_name);
+            JS_DupAtom(ctx, me->export_name);
+            m->export_entries_count = i + 1;
+        }
+    }
+    if (t->star_export_entries_count) {
+        m->star_export_entries = js_mallocz(ctx, sizeof(JSStarExportEntry) * t->star_export_entries_count);
+        if (!m->star_export_entries)
+            goto fail;
+        memcpy(m->star_export_entries, t->star_export_entries,
+               sizeof(JSStarExportEntry) * t->star_export_entries_count);
+        m->star_export_entries_size = m->star_export_entries_count = t->star_export_entries_count;
+    }
+    if (t->import_entries_count) {
+        m->import_entries = js_mallocz(ctx, sizeof(JSImportEntry) * t->import_entries_count);
+        if (!m->import_entries)
+            goto fail;
+        m->import_entries_size = t->import_entries_count;
+        for (i = 0; i < t->import_entries_count; i++) {
+            m->import_entries[i] = t->import_entries[i];
+            JS_DupAtom(ctx, m->import_entries[i].import_name);
+            m->import_entries_count = i + 1;
+        }
+    }
+    m->has_tla = t->has_tla;
+    m->func_obj = js_dup(t->func_obj);
+    for (i = 0; i < m->req_module_entries_count; i++) {
+        JSReqModuleEntry *rme = &m->req_module_entries[i];
+        rme->module = js_host_resolve_imported_module_atom(ctx, m->module_name,
+                                                           rme->module_name,
+                                                           rme->attributes);
+        if (!rme->module)
+            goto fail;
+    }
+    return JS_NewModuleValue(ctx, m);
+ fail:
+    js_free_module_def(ctx, m);
     return JS_EXCEPTION;
 }
 

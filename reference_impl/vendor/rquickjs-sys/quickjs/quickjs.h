@@ -1250,6 +1250,11 @@ JS_EXTERN bool JS_IsJobPending(JSRuntime *rt);
 JS_EXTERN void JS_DiscardPendingJobs(JSRuntime *rt);
 JS_EXTERN void JS_PinGCObjects(JSRuntime *rt);
 JS_EXTERN void JS_UnpinGCObjects(JSRuntime *rt);
+JS_EXTERN bool JS_IsShareableBytecode(JSValueConst val);
+typedef struct JSModuleTemplate JSModuleTemplate;
+JS_EXTERN JSModuleTemplate *JS_NewModuleTemplate(JSContext *ctx, JSValueConst module);
+JS_EXTERN JSValue JS_NewModuleFromTemplate(JSContext *ctx, JSModuleTemplate *t);
+JS_EXTERN void JS_FreeModuleTemplate(JSRuntime *rt, JSModuleTemplate *t);
 JS_EXTERN JSContext *JS_GetPendingJobContext(JSRuntime *rt);
 JS_EXTERN int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx);
 
