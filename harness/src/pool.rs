@@ -178,11 +178,11 @@ impl PoolAdapter {
             .take()
             .ok_or("the pool process has no stderr")?;
         // What cases write to fd 1 directly lands here and is dropped.
-        std::thread::spawn(move || {
+        crate::process::spawn_helper(move || {
             let _ = std::io::copy(&mut stdout, &mut std::io::sink());
         });
         let (tx, replies) = mpsc::channel();
-        std::thread::spawn(move || {
+        crate::process::spawn_helper(move || {
             for line in BufReader::new(reply_r).lines() {
                 let Ok(line) = line else { break };
                 if tx.send(line).is_err() {
@@ -192,7 +192,7 @@ impl PoolAdapter {
         });
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let keep = stderr.clone();
-        std::thread::spawn(move || {
+        crate::process::spawn_helper(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = err.read(&mut buf) {
                 if n == 0 {

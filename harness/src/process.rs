@@ -177,9 +177,25 @@ struct Captured {
     cut: bool,
 }
 
+/// Stack size of the threads that read a child's pipes and wait for it. They need little, and
+/// the default that `RUST_MIN_STACK` sets for the runner's threads (16 MiB, for the reference
+/// runtime) would be mapped and unmapped for each of them, four times per case: unmapping a
+/// thread's stack makes the kernel interrupt every other core to flush its TLB, which on a
+/// virtual machine costs more than the thread's whole work. Small stacks are reused by the
+/// C library instead.
+const HELPER_STACK: usize = 128 * 1024;
+
+/// Start a helper thread with a [`HELPER_STACK`]-sized stack.
+pub(crate) fn spawn_helper(f: impl FnOnce() + Send + 'static) {
+    thread::Builder::new()
+        .stack_size(HELPER_STACK)
+        .spawn(f)
+        .expect("the harness cannot start a thread (out of memory or of threads)");
+}
+
 fn capture(mut r: impl Read + Send + 'static, keep: usize) -> mpsc::Receiver<Captured> {
     let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
+    spawn_helper(move || {
         let mut head = Vec::new();
         let mut total = 0u64;
         let mut buf = vec![0u8; 64 * 1024];
@@ -297,7 +313,7 @@ pub fn run(spec: &Spec) -> Output {
     }
 
     let (wait_tx, wait_rx) = mpsc::channel();
-    thread::spawn(move || {
+    spawn_helper(move || {
         let _ = wait_tx.send(child.wait());
     });
     let ended = match wait_rx.recv_timeout(spec.timeout) {
