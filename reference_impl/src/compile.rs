@@ -114,6 +114,44 @@ fn store(k: Key, bytes: Vec<u8>) {
     }
 }
 
+/// Compile `src` (a global script or a module, by `eval_type`) without running it, and when a
+/// key is given store its bytecode in the process-wide cache. Returns the compiled value, or
+/// `JS_EXCEPTION` with the error pending in `ctx`.
+fn compile_and_store(
+    ctx: &Ctx<'_>,
+    name: &str,
+    src: &str,
+    eval_type: u32,
+    store_as: Option<&Key>,
+) -> rquickjs::Result<qjs::JSValue> {
+    let raw = ctx.as_raw().as_ptr();
+    let code = CString::new(src)?;
+    let file = CString::new(name)?;
+    // SAFETY: NUL-terminated inputs that outlive the calls; the buffer JS_WriteObject returns
+    // is copied and freed here.
+    unsafe {
+        let flags = (eval_type | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+        let v = qjs::JS_Eval(raw, code.as_ptr(), src.len() as _, file.as_ptr(), flags);
+        if let (Some(k), false) = (store_as, qjs::JS_IsException(v)) {
+            let mut len: qjs::size_t = 0;
+            let buf = qjs::JS_WriteObject(
+                raw,
+                &mut len,
+                v,
+                (qjs::JS_WRITE_OBJ_BYTECODE | qjs::JS_WRITE_OBJ_STRIP_SOURCE) as i32,
+            );
+            if !buf.is_null() {
+                store(
+                    k.clone(),
+                    std::slice::from_raw_parts(buf, len as usize).to_vec(),
+                );
+                qjs::js_free(raw, buf as *mut std::ffi::c_void);
+            }
+        }
+        Ok(v)
+    }
+}
+
 /// Evaluate a global script and return its completion value (for CommonJS, the wrapper
 /// function).
 pub fn script<'js>(
@@ -137,56 +175,29 @@ pub fn script<'js>(
             return Ok(Value::from_raw(ctx.clone(), v));
         }
     }
-    if cacheable {
-        if let Some(bytes) = lookup(&k) {
-            // SAFETY: the bytecode was written by this QuickJS build in this process; returned
-            // values are owned and handed to Value::from_raw.
-            unsafe {
-                let f = qjs::JS_ReadObject(
-                    raw,
-                    bytes.as_ptr(),
-                    bytes.len() as _,
-                    qjs::JS_READ_OBJ_BYTECODE as i32,
-                );
-                if qjs::JS_IsException(f) {
-                    return Err(rquickjs::Error::Exception);
-                }
-                if let Some(c) = kept {
-                    c.keep_script(raw, &k, f);
-                }
-                let v = qjs::JS_EvalFunction(raw, f);
-                if qjs::JS_IsException(v) {
-                    return Err(rquickjs::Error::Exception);
-                }
-                return Ok(Value::from_raw(ctx.clone(), v));
-            }
-        }
-    }
-    let code = CString::new(src)?;
-    let file = CString::new(name)?;
-    // SAFETY: NUL-terminated inputs that outlive the calls; every returned value and buffer is
-    // either freed here or handed to Value::from_raw.
+    let f = match cacheable.then(|| lookup(&k)).flatten() {
+        // SAFETY: the bytecode was written by this QuickJS build in this process.
+        Some(bytes) => unsafe {
+            qjs::JS_ReadObject(
+                raw,
+                bytes.as_ptr(),
+                bytes.len() as _,
+                qjs::JS_READ_OBJ_BYTECODE as i32,
+            )
+        },
+        None => compile_and_store(
+            ctx,
+            name,
+            src,
+            qjs::JS_EVAL_TYPE_GLOBAL,
+            cacheable.then_some(&k),
+        )?,
+    };
+    // SAFETY: `f` is function bytecode owned here; JS_EvalFunction consumes it and the value it
+    // returns is handed to Value::from_raw.
     unsafe {
-        let flags = (qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
-        let f = qjs::JS_Eval(raw, code.as_ptr(), src.len() as _, file.as_ptr(), flags);
         if qjs::JS_IsException(f) {
             return Err(rquickjs::Error::Exception);
-        }
-        if cacheable {
-            let mut len: qjs::size_t = 0;
-            let buf = qjs::JS_WriteObject(
-                raw,
-                &mut len,
-                f,
-                (qjs::JS_WRITE_OBJ_BYTECODE | qjs::JS_WRITE_OBJ_STRIP_SOURCE) as i32,
-            );
-            if !buf.is_null() {
-                store(
-                    k.clone(),
-                    std::slice::from_raw_parts(buf, len as usize).to_vec(),
-                );
-                qjs::js_free(raw, buf as *mut std::ffi::c_void);
-            }
         }
         if let Some(c) = kept {
             c.keep_script(raw, &k, f);
@@ -245,7 +256,7 @@ pub fn module<'js>(
         let v = unsafe { ffi::JS_NewModuleFromTemplate(raw, t.as_ptr()) };
         return declared(ctx, name, v);
     }
-    let v = match lookup(&k).filter(|_| cacheable) {
+    let v = match cacheable.then(|| lookup(&k)).flatten() {
         // SAFETY: the bytecode was written by this QuickJS build in this process and is kept
         // (process-wide) for as long as the process lives, as ROM data must be.
         Some(bytes) => unsafe {
@@ -256,32 +267,13 @@ pub fn module<'js>(
                 (qjs::JS_READ_OBJ_BYTECODE | qjs::JS_READ_OBJ_ROM_DATA) as i32,
             )
         },
-        None => {
-            let code = CString::new(src)?;
-            let file = CString::new(name)?;
-            // SAFETY: NUL-terminated inputs that outlive the calls.
-            unsafe {
-                let flags = (qjs::JS_EVAL_TYPE_MODULE | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
-                let v = qjs::JS_Eval(raw, code.as_ptr(), src.len() as _, file.as_ptr(), flags);
-                if cacheable && !qjs::JS_IsException(v) {
-                    let mut len: qjs::size_t = 0;
-                    let buf = qjs::JS_WriteObject(
-                        raw,
-                        &mut len,
-                        v,
-                        (qjs::JS_WRITE_OBJ_BYTECODE | qjs::JS_WRITE_OBJ_STRIP_SOURCE) as i32,
-                    );
-                    if !buf.is_null() {
-                        store(
-                            k.clone(),
-                            std::slice::from_raw_parts(buf, len as usize).to_vec(),
-                        );
-                        qjs::js_free(raw, buf as *mut std::ffi::c_void);
-                    }
-                }
-                v
-            }
-        }
+        None => compile_and_store(
+            ctx,
+            name,
+            src,
+            qjs::JS_EVAL_TYPE_MODULE,
+            cacheable.then_some(&k),
+        )?,
     };
     // SAFETY: checked before use.
     if let (Some(c), false) = (kept, unsafe { qjs::JS_IsException(v) }) {
