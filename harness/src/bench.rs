@@ -422,6 +422,32 @@ pub fn peak_rss_kib() -> u64 {
 /// A case rendered without the harness's recording: its main file, its dir, its timeout.
 type UnrecordedRun = (PathBuf, PathBuf, Duration);
 
+/// What one round of [`run_process`] measures, in its order.
+#[derive(Clone, Copy)]
+enum Step {
+    Floor,
+    Unrecorded,
+    Suite,
+    Pooled,
+}
+
+/// Call `f(0..jobs)` on `workers` threads, each taking the next index: the parallelism the
+/// suite runs with, for the steps the bench runs itself.
+fn spread(workers: usize, jobs: usize, f: impl Fn(usize) + Sync) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= jobs {
+                    break;
+                }
+                f(i);
+            });
+        }
+    });
+}
+
 pub fn run_process(
     project: &Project,
     suite: &Suite,
@@ -444,16 +470,9 @@ pub fn run_process(
     let file = dir.path().join(format!("floor.{}", ext.esm));
     std::fs::write(&file, "import 'node:async_hooks';\n").map_err(|e| e.to_string())?;
     let floor = || {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < cases {
-                        let _ = adapter.run_file(&file, dir.path(), Duration::from_secs(30));
-                    }
-                });
-            }
-        });
+        spread(workers, cases, |_| {
+            let _ = adapter.run_file(&file, dir.path(), Duration::from_secs(30));
+        })
     };
 
     // The cases without the harness: rendered afresh for each round (a case may leave files
@@ -486,19 +505,10 @@ pub fn run_process(
     // must run the same scripts to the same end for the comparison to mean anything.
     let unrecorded = |runs: &[UnrecordedRun]| -> usize {
         let not_zero = std::sync::atomic::AtomicUsize::new(0);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((main, dir, timeout)) = runs.get(i) else {
-                        break;
-                    };
-                    let out = adapter.run_file(main, dir, *timeout);
-                    if out.ended != crate::process::Ended::Exited(0) {
-                        not_zero.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                });
+        spread(workers, runs.len(), |i| {
+            let (main, dir, timeout) = &runs[i];
+            if adapter.run_file(main, dir, *timeout).ended != crate::process::Ended::Exited(0) {
+                not_zero.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
         });
         not_zero.into_inner()
@@ -538,19 +548,19 @@ pub fn run_process(
     let (mut unrecorded_not_zero, mut suite_not_zero) = (0, 0);
     for round in 0..rounds {
         let mut r = ProcessRound::default();
-        let mut step = |which: u8| -> Result<(), String> {
+        let mut step = |which: Step| -> Result<(), String> {
             match which {
-                0 => {
+                Step::Floor => {
                     let ((), wall, own, child) = measure(floor);
                     (r.floor, r.floor_harness_cpu, r.floor_runtime_cpu) = (wall, own, child);
                 }
-                1 => {
+                Step::Unrecorded => {
                     let (_dir, runs) = render_unrecorded()?;
                     let (not_zero, wall, _, child) = measure(|| unrecorded(&runs));
                     (r.unrecorded, r.unrecorded_runtime_cpu) = (wall, child);
                     unrecorded_not_zero = not_zero;
                 }
-                2 => {
+                Step::Suite => {
                     let ((_, records), wall, own, child) =
                         measure(|| crate::runner::run_quiet(project, suite, &cfg));
                     (r.suite, r.suite_harness_cpu, r.suite_runtime_cpu) = (wall, own, child);
@@ -560,7 +570,7 @@ pub fn run_process(
                         .filter(|r| r.outcome.trace.last().is_none_or(|l| l != "exit 0"))
                         .count();
                 }
-                _ => {
+                Step::Pooled => {
                     let ((_, records), wall, _, _) =
                         measure(|| crate::runner::run_quiet(project, suite, &pooled_cfg));
                     r.pooled = wall;
@@ -571,11 +581,10 @@ pub fn run_process(
         };
         // Every other round in the reverse order, so that a drift in the machine's speed
         // does not always favour the same step.
-        let steps: [u8; 4] = if round % 2 == 0 {
-            [0, 1, 2, 3]
-        } else {
-            [3, 2, 1, 0]
-        };
+        let mut steps = [Step::Floor, Step::Unrecorded, Step::Suite, Step::Pooled];
+        if round % 2 == 1 {
+            steps.reverse();
+        }
         for which in steps {
             step(which)?;
         }

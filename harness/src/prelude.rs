@@ -131,21 +131,44 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
     let body = PRELUDE_BODY
         .replace("'use strict';\n", "")
         .replace("/*CONFIG*/ {}", &config(case));
-    let fs_esm = match io {
-        ChannelIo::NodeFs => "import * as fs from 'node:fs';\n",
-        ChannelIo::NodeRequire => NODE_REQUIRE_FS_ESM,
-        ChannelIo::NodeBuiltin => NODE_BUILTIN_FS_ESM,
-        ChannelIo::Deno => DENO_FS,
-        ChannelIo::Pool => POOL_FS_ESM,
-    };
-    let fs_cjs = match io {
-        ChannelIo::NodeFs | ChannelIo::NodeRequire | ChannelIo::NodeBuiltin => {
-            "const fs = require('node:fs');\n"
+    let (prelude_name, main_name, prelude, main) = match case.module {
+        ModuleKind::Esm => {
+            let p = format!("prelude.{}", ext.esm);
+            let m = format!("case.{}", ext.esm);
+            let fs = match io {
+                ChannelIo::NodeFs => "import * as fs from 'node:fs';\n",
+                ChannelIo::NodeRequire => NODE_REQUIRE_FS_ESM,
+                ChannelIo::NodeBuiltin => NODE_BUILTIN_FS_ESM,
+                ChannelIo::Deno => DENO_FS,
+                ChannelIo::Pool => POOL_FS_ESM,
+            };
+            let prelude = format!(
+                "{fs}import * as ah from 'node:async_hooks';\n{body}\nexport {{ trace }};\n"
+            );
+            let main = format!("import {{ trace }} from './{p}'; {}", case.script);
+            (p, m, prelude, main)
         }
-        ChannelIo::Deno => DENO_FS,
-        ChannelIo::Pool => POOL_FS_CJS,
+        ModuleKind::Cjs => {
+            let p = format!("prelude.{}", ext.cjs);
+            let m = format!("case.{}", ext.cjs);
+            let fs = match io {
+                ChannelIo::NodeFs | ChannelIo::NodeRequire | ChannelIo::NodeBuiltin => {
+                    "const fs = require('node:fs');\n"
+                }
+                ChannelIo::Deno => DENO_FS,
+                ChannelIo::Pool => POOL_FS_CJS,
+            };
+            let prelude = format!(
+                "'use strict';\n{fs}const ah = require('node:async_hooks');\n{body}\nmodule.exports = {{ trace }};\n"
+            );
+            let main = format!("const {{ trace }} = require('./{p}'); {}", case.script);
+            (p, m, prelude, main)
+        }
     };
-    assemble(case, ext, fs_esm, fs_cjs, &body)
+    Rendered {
+        files: vec![(prelude_name, prelude), (main_name.clone(), main)],
+        main: main_name,
+    }
 }
 
 /// The case as if there were no harness: one file, the script after a `trace` that does
@@ -180,34 +203,5 @@ pub fn render_unrecorded(case: &Case, ext: &Extensions) -> Rendered {
     Rendered {
         files: vec![(main.clone(), text)],
         main,
-    }
-}
-
-/// The two files of a rendered case: the prelude module (its `fs` header, `node:async_hooks`
-/// as `ah`, then `body`, which defines `trace`) and the case module that imports it.
-fn assemble(case: &Case, ext: &Extensions, fs_esm: &str, fs_cjs: &str, body: &str) -> Rendered {
-    let (prelude_name, main_name, prelude, main) = match case.module {
-        ModuleKind::Esm => {
-            let p = format!("prelude.{}", ext.esm);
-            let m = format!("case.{}", ext.esm);
-            let prelude = format!(
-                "{fs_esm}import * as ah from 'node:async_hooks';\n{body}\nexport {{ trace }};\n"
-            );
-            let main = format!("import {{ trace }} from './{p}'; {}", case.script);
-            (p, m, prelude, main)
-        }
-        ModuleKind::Cjs => {
-            let p = format!("prelude.{}", ext.cjs);
-            let m = format!("case.{}", ext.cjs);
-            let prelude = format!(
-                "'use strict';\n{fs_cjs}const ah = require('node:async_hooks');\n{body}\nmodule.exports = {{ trace }};\n"
-            );
-            let main = format!("const {{ trace }} = require('./{p}'); {}", case.script);
-            (p, m, prelude, main)
-        }
-    };
-    Rendered {
-        files: vec![(prelude_name, prelude), (main_name.clone(), main)],
-        main: main_name,
     }
 }
