@@ -20,6 +20,7 @@ pub mod matrix;
 pub mod outcome;
 pub mod pool;
 pub mod prelude;
+pub mod prerequisites;
 pub mod process;
 pub mod project;
 pub mod reference;

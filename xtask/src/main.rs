@@ -47,6 +47,10 @@ usage:
       page: cases × runtimes by spec area, requirements met, interop score, each failure's diff
       and stderr) and DIR/matrix.md (a summary for a GitHub job summary). Default input: every
       reports/results/*.json; default DIR: reports.
+  cargo xtask test [CARGO TEST ARGS]...
+      The harness's own tests: installs what they need beyond Rust (Debian's chromium and
+      npm, with apt-get when run as root; otherwise prints the command to run), then runs
+      `cargo test` with the arguments given.
   cargo xtask runtimes install [NAME]...
       Install pinned runtimes (all in runtimes/lock.toml when none is named).
   cargo xtask runtimes list
@@ -85,11 +89,40 @@ fn main() -> ExitCode {
         Some("merge") => merge(&args[1..]),
         Some("matrix") => matrix_all(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("test") => test(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
         Some(other) => usage_error(&format!("unknown command `{other}`")),
+    }
+}
+
+/// `cargo xtask test`: make the tests' system tools ready, then hand over to `cargo test`.
+fn test(args: &[String]) -> ExitCode {
+    let mut log = |line: &str| eprintln!("test: {line}");
+    let ready = match harness::prerequisites::ensure_for_tests(&mut log) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.arg("test").args(args);
+    for r in &ready {
+        eprintln!("test: {} ready: {} ({})", r.tool.name, r.version, r.binary.display());
+        if let Some(var) = r.tool.override_var {
+            cmd.env(var, &r.binary);
+        }
+    }
+    match cmd.status() {
+        Ok(s) => ExitCode::from(s.code().map_or(1, |c| c.clamp(0, 255) as u8)),
+        Err(e) => {
+            eprintln!("error: cannot run cargo test: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

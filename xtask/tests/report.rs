@@ -55,9 +55,9 @@ fn chromium() -> PathBuf {
     }
     panic!(
         "headless Chromium is required by this test and was not found: no `chromium` or \
-         `chromium-browser` on PATH, and AH_CHROMIUM is not set. Install it with \
-         `apt-get install -y chromium` (Debian; .ci/run does this) or point AH_CHROMIUM at a \
-         Chrome or Chromium binary."
+         `chromium-browser` on PATH, and AH_CHROMIUM is not set. Run the tests with \
+         `cargo xtask test`, which installs and checks it (Debian's chromium), or point \
+         AH_CHROMIUM at a Chrome or Chromium binary."
     );
 }
 
