@@ -208,7 +208,12 @@ pub fn check(tool: &Tool, binary: &Path) -> Result<Ready, Problem> {
         let profile = tempfile::tempdir().map_err(|e| unusable(format!("no temp dir: {e}")))?;
         let dom = run_bounded(
             Command::new(binary)
-                .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                ])
                 .arg(format!("--user-data-dir={}", profile.path().display()))
                 .arg("--dump-dom")
                 .arg("data:text/html,<title>ah-check</title>"),
@@ -270,7 +275,10 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> Result<String, String> {
     if status.success() {
         Ok(stdout)
     } else {
-        Err(format!("it exited with {status}: {}", last_lines(&stderr, 5)))
+        Err(format!(
+            "it exited with {status}: {}",
+            last_lines(&stderr, 5)
+        ))
     }
 }
 

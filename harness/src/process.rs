@@ -245,6 +245,24 @@ pub(crate) fn kill_group(pgid: u32) {
 }
 
 /// Run the process to its end (or its timeout) and collect what it wrote.
+/// Spawn `cmd`, trying again for a while when the kernel says the binary is busy (ETXTBSY).
+/// A binary just written (a runtime being installed) is busy while any process forked by
+/// another thread of ours in the meantime still holds the inherited write descriptor, until
+/// that process execs: a race between threads, over in milliseconds, not a broken binary.
+fn spawn_retrying_busy(cmd: &mut Command) -> std::io::Result<std::process::Child> {
+    let mut wait = Duration::from_millis(5);
+    for _ in 0..10 {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+    cmd.spawn()
+}
+
 pub fn run(spec: &Spec) -> Output {
     let start = Instant::now();
     let failed = |msg: String| Output {
@@ -292,7 +310,7 @@ pub fn run(spec: &Spec) -> Output {
             Ok(())
         });
     }
-    let mut child = match cmd.spawn() {
+    let mut child = match spawn_retrying_busy(&mut cmd) {
         Ok(c) => c,
         Err(e) => return failed(format!("cannot start `{}`: {e}", spec.program.display())),
     };

@@ -112,7 +112,12 @@ fn test(args: &[String]) -> ExitCode {
     let mut cmd = std::process::Command::new(cargo);
     cmd.arg("test").args(args);
     for r in &ready {
-        eprintln!("test: {} ready: {} ({})", r.tool.name, r.version, r.binary.display());
+        eprintln!(
+            "test: {} ready: {} ({})",
+            r.tool.name,
+            r.version,
+            r.binary.display()
+        );
         if let Some(var) = r.tool.override_var {
             cmd.env(var, &r.binary);
         }
