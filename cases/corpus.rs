@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use harness::expect::snapshot;
-use harness::project::{Project, Suite};
+use harness::judge::expect::snapshot;
+use harness::input::project::{Project, Suite};
 
 fn suite() -> (Project, Suite) {
     let p = Project::locate();

@@ -1,33 +1,26 @@
 //! Conformance harness for `node:async_hooks`.
 //!
-//! One data flow, one module per step:
-//! case file → [`case`] (load + validate, once) → for each runtime: [`prelude`] (render) →
-//! [`adapter`] / [`process`], [`workerd`] or [`reference`] (execute) → [`trace`] (raw channel →
-//! canonical trace) → [`expect`] (compare under the case's ordering rules) → [`outcome`] →
-//! [`runner`] (libtest trials, blessing) → [`results`] (JSON, JUnit), [`baseline`] (per-runtime
-//! `--check`), [`compare`] (two results files as a PR comment) and [`matrix`] (several
-//! runtimes' results side by side, as an HTML page and Markdown).
+//! Five floors, each a folder, each using only the floors below it (`harness/tests/floors.rs`
+//! keeps it so; reports never use exec):
+//!
+//! - [`input`]: what a run reads — case files ([`input::case`]), the spec index, the feature
+//!   registry, the project layout, located diagnostics.
+//! - [`judge`]: turning what a runtime did into a verdict — the trace channel
+//!   ([`judge::trace`]), expectations ([`judge::expect`]), outcomes and their one status type
+//!   ([`judge::outcome`]).
+//! - [`exec`]: running cases — the adapter trait, adapter files, process spawning, the pool,
+//!   workerd, the embedded reference runtime, the prelude, the runtime registry, and the
+//!   runner that turns cases into libtest trials.
+//! - [`report`]: what a run leaves — results JSON and JUnit, baselines, comparisons, requirement
+//!   scores, the cross-runtime matrix.
+//! - [`workflow`]: the commands — the bench and the tests' prerequisites.
+//!
+//! One data flow: case file → [`input::case`] → [`exec::prelude`] (render) → an
+//! [`exec::adapter::Adapter`] (execute) → [`judge::trace`] → [`judge::expect`] →
+//! [`judge::outcome`] → [`exec::runner`] (trials) → [`report`].
 
-pub mod adapter;
-pub mod baseline;
-pub mod bench;
-pub mod case;
-pub mod compare;
-pub mod diag;
-pub mod expect;
-pub mod features;
-pub mod matrix;
-pub mod outcome;
-pub mod pool;
-pub mod prelude;
-pub mod prerequisites;
-pub mod process;
-pub mod project;
-pub mod reference;
+pub mod exec;
+pub mod input;
+pub mod judge;
 pub mod report;
-pub mod results;
-pub mod runner;
-pub mod runtimes;
-pub mod spec;
-pub mod trace;
-pub mod workerd;
+pub mod workflow;

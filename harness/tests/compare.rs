@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use harness::compare::{compare, Kind};
-use harness::outcome::Status;
-use harness::project::{Project, Suite};
-use harness::results::{Results, SCHEMA};
-use harness::runner::{self, RunConfig};
+use harness::report::compare::{compare, Kind};
+use harness::judge::outcome::Status;
+use harness::input::project::{Project, Suite};
+use harness::report::results::{Results, SCHEMA};
+use harness::exec::runner::{self, RunConfig};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,7 +21,7 @@ fn load(name: &str) -> Results {
     Results::load(&fixture(name)).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn set(c: &harness::compare::Comparison, kind: Kind) -> BTreeSet<(String, String)> {
+fn set(c: &harness::report::compare::Comparison, kind: Kind) -> BTreeSet<(String, String)> {
     c.items
         .iter()
         .filter(|i| i.kind == kind)

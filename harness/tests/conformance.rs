@@ -2,8 +2,8 @@
 //! runtime, and `cargo nextest run --test conformance` shards it. `CONFORMANCE_RUNTIME` (a
 //! comma-separated list) picks other runtimes.
 
-use harness::project::{Project, Suite};
-use harness::runner::{self, RunConfig, DEFAULT_RUNTIME};
+use harness::input::project::{Project, Suite};
+use harness::exec::runner::{self, RunConfig, DEFAULT_RUNTIME};
 
 fn main() -> std::process::ExitCode {
     runner::request_big_thread_stacks();
@@ -26,7 +26,7 @@ fn main() -> std::process::ExitCode {
         runtimes,
         ..RunConfig::default()
     };
-    harness::process::install_interrupt_handler();
+    harness::exec::process::install_interrupt_handler();
     let result = runner::run(&project, &suite, &cfg, &args);
     result.conclusion.exit_code()
 }

@@ -20,10 +20,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use harness::baseline::{self, Baseline, Entry};
-use harness::outcome::Status;
-use harness::project::{Project, Suite};
-use harness::spec::SpecIndex;
+use harness::report::baseline::{self, Baseline, Entry};
+use harness::judge::outcome::Status;
+use harness::input::project::{Project, Suite};
+use harness::input::spec::SpecIndex;
 
 const REGISTER: &str = "spec/divergences.md";
 

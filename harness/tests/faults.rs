@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use harness::outcome::Status;
-use harness::project::{Project, Suite};
-use harness::runner::{self, RunConfig};
+use harness::judge::outcome::Status;
+use harness::input::project::{Project, Suite};
+use harness::exec::runner::{self, RunConfig};
 
 mod common;
 use common::pooling;
@@ -162,7 +162,7 @@ fn a_missing_runtime_is_an_error_for_each_case_not_a_harness_crash() {
 fn an_adapter_file_describes_a_runtime_without_rust() {
     // The pinned Node 26 driven through a vendor-style adapter file that names its binary.
     let project = Project::locate();
-    let registry = harness::runtimes::Registry::load(&project.root).expect("lock file loads");
+    let registry = harness::exec::runtimes::Registry::load(&project.root).expect("lock file loads");
     let node = registry.prepare("node@26").expect("node@26 installs");
     let dir = tempfile::tempdir().unwrap();
     let adapter = dir.path().join("my-runtime.toml");
@@ -195,9 +195,9 @@ fn an_adapter_file_describes_a_runtime_without_rust() {
 
 #[test]
 fn a_case_sees_only_loopback_and_can_still_use_it() {
-    harness::process::network_isolation()
+    harness::exec::process::network_isolation()
         .unwrap_or_else(|e| panic!("this machine cannot isolate runs from the network: {e}"));
-    let registry = harness::runtimes::Registry::load(&Project::locate().root).unwrap();
+    let registry = harness::exec::runtimes::Registry::load(&Project::locate().root).unwrap();
     let node = registry.prepare("node@26").expect("node@26 installs");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("net.mjs");

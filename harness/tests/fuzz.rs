@@ -9,10 +9,10 @@
 
 use std::path::Path;
 
-use harness::expect::{self, Glob, Ordering, Verdict};
-use harness::features::Features;
-use harness::spec::SpecIndex;
-use harness::trace::{mac, parse_channel, MARKER};
+use harness::judge::expect::{self, Glob, Ordering, Verdict};
+use harness::input::features::Features;
+use harness::input::spec::SpecIndex;
+use harness::judge::trace::{mac, parse_channel, MARKER};
 use proptest::prelude::*;
 
 const KEY: &str = "0123456789abcdef";
@@ -72,7 +72,7 @@ proptest! {
     #[test]
     fn the_case_loader_survives_any_text(src in "(?s).{0,400}") {
         let (features, spec) = suite_inputs();
-        let _ = harness::case::parse_case(Path::new("fuzz.yaml"), "fuzz", &src, &features, &spec);
+        let _ = harness::input::case::parse_case(Path::new("fuzz.yaml"), "fuzz", &src, &features, &spec);
     }
 
     #[test]
@@ -81,7 +81,7 @@ proptest! {
         let base = "title: a case\nspec: [ALS-RUN-001]\nfeatures: [AsyncLocalStorage]\nmodule: esm\nhooks: { types: [Timeout] }\norder: { free: [[\"a:*\", \"b:*\"]] }\nalternatives:\n  - name: x\n    because: y\n    trace: |\n      a: 1\ntimeout_ms: 100\nscript: |\n  trace('a', 1);\n";
         let at = cut.min(base.len());
         let mutated = format!("{}{}{}", &base[..at], insert, &base[at..]);
-        let _ = harness::case::parse_case(Path::new("fuzz.yaml"), "fuzz", &mutated, &features, &spec);
+        let _ = harness::input::case::parse_case(Path::new("fuzz.yaml"), "fuzz", &mutated, &features, &spec);
     }
 
     #[test]

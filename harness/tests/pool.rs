@@ -2,7 +2,7 @@
 //! same canonical traces for the whole corpus. (The fault fixtures get the same comparison in
 //! `faults.rs`.)
 
-use harness::project::{Project, Suite};
+use harness::input::project::{Project, Suite};
 
 mod common;
 use common::pooling::{differences, run};
@@ -14,7 +14,7 @@ fn the_corpus_gives_the_same_verdicts_and_traces_pooled_and_as_a_process_per_cas
     let pooled_cases = suite
         .cases
         .iter()
-        .filter(|c| harness::pool::run_alone(c).is_none())
+        .filter(|c| harness::exec::pool::run_alone(c).is_none())
         .count();
     // The comparison means something only if most cases really run in workers.
     assert!(

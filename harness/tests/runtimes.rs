@@ -1,9 +1,9 @@
 //! The corpus on runtimes other than the default, checked for what users must see: Bun's
 //! missing `createHook` events show up as failures whose diff lists the absent hook lines.
 
-use harness::outcome::Status;
-use harness::project::{Project, Suite};
-use harness::runner::{self, RunConfig};
+use harness::judge::outcome::Status;
+use harness::input::project::{Project, Suite};
+use harness::exec::runner::{self, RunConfig};
 
 #[test]
 fn on_bun_the_hook_cases_fail_with_diffs_showing_the_missing_hook_events() {
@@ -58,8 +58,8 @@ fn on_bun_the_hook_cases_fail_with_diffs_showing_the_missing_hook_events() {
 /// module cases still pass instead of every prelude throwing.
 #[test]
 fn node_builtin_channel_io_falls_back_when_get_builtin_module_is_missing() {
-    use harness::prelude::ChannelIo;
-    use harness::runtimes::Registry;
+    use harness::exec::prelude::ChannelIo;
+    use harness::exec::runtimes::Registry;
 
     let project = Project::locate();
     let registry = Registry::load(&project.root).unwrap_or_else(|d| panic!("{d}"));
@@ -84,7 +84,7 @@ fn node_builtin_channel_io_falls_back_when_get_builtin_module_is_missing() {
     let cases: Vec<_> = suite
         .cases
         .iter()
-        .filter(|c| c.module == harness::case::ModuleKind::Esm)
+        .filter(|c| c.module == harness::input::case::ModuleKind::Esm)
         .take(8)
         .cloned()
         .collect();
@@ -112,9 +112,9 @@ fn node_builtin_channel_io_falls_back_when_get_builtin_module_is_missing() {
 /// on Node 26 with the exit code its blessed trace ends with.
 #[test]
 fn the_unrecorded_rendering_runs_every_case_to_its_blessed_exit_code() {
-    use harness::prelude;
-    use harness::process::Ended;
-    use harness::runtimes::Registry;
+    use harness::exec::prelude;
+    use harness::exec::process::Ended;
+    use harness::exec::runtimes::Registry;
 
     let project = Project::locate();
     let suite = Suite::load_project(&project).unwrap_or_else(|d| panic!("{d}"));
@@ -130,7 +130,7 @@ fn the_unrecorded_rendering_runs_every_case_to_its_blessed_exit_code() {
                 let Some(case) = suite.cases.get(i) else {
                     break;
                 };
-                let expected = harness::expect::snapshot::read(&case.snapshot_path())
+                let expected = harness::judge::expect::snapshot::read(&case.snapshot_path())
                     .unwrap_or_else(|d| panic!("{d}"))
                     .and_then(|t| t.last().cloned())
                     .and_then(|l| l.strip_prefix("exit ").and_then(|n| n.parse::<i32>().ok()));

@@ -10,13 +10,13 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use harness::adapter::{Adapter, End};
-use harness::expect::snapshot;
-use harness::outcome::{Outcome, Status};
-use harness::project::{Project, Suite};
-use harness::runner;
-use harness::runtimes::Registry;
-use harness::workerd::WorkerdAdapter;
+use harness::exec::adapter::{Adapter, End};
+use harness::judge::expect::snapshot;
+use harness::judge::outcome::{Outcome, Status};
+use harness::input::project::{Project, Suite};
+use harness::exec::runner;
+use harness::exec::runtimes::Registry;
+use harness::exec::workerd::WorkerdAdapter;
 
 /// The pinned workerd, installed once for all tests of this binary.
 fn adapter() -> &'static WorkerdAdapter {

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use harness::baseline::{self, Baseline};
-use harness::project::{Project, Suite};
-use harness::results::{self, Results};
-use harness::runner::{self, RunConfig, DEFAULT_RUNTIME};
-use harness::runtimes::Registry;
+use harness::report::baseline::{self, Baseline};
+use harness::input::project::{Project, Suite};
+use harness::report::results::{self, Results};
+use harness::exec::runner::{self, RunConfig, DEFAULT_RUNTIME};
+use harness::exec::runtimes::Registry;
 
 const USAGE: &str = "\
 usage:
@@ -101,7 +101,7 @@ fn main() -> ExitCode {
 /// `cargo xtask test`: make the tests' system tools ready, then hand over to `cargo test`.
 fn test(args: &[String]) -> ExitCode {
     let mut log = |line: &str| eprintln!("test: {line}");
-    let ready = match harness::prerequisites::ensure_for_tests(&mut log) {
+    let ready = match harness::workflow::prerequisites::ensure_for_tests(&mut log) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -226,7 +226,7 @@ fn conformance(args: &[String]) -> ExitCode {
     }
     cfg.runtimes.dedup();
     if cfg.pool {
-        let in_process = [harness::reference::NAME, harness::workerd::NAME];
+        let in_process = [harness::exec::reference::NAME, harness::exec::workerd::NAME];
         if let Some(r) = cfg
             .runtimes
             .iter()
@@ -256,8 +256,8 @@ fn conformance(args: &[String]) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
-    if cfg.runtimes.iter().any(|r| r != harness::reference::NAME) {
-        match harness::process::network_isolation() {
+    if cfg.runtimes.iter().any(|r| r != harness::exec::reference::NAME) {
+        match harness::exec::process::network_isolation() {
             Ok(()) => eprintln!("network: each case runs in its own namespace with loopback only"),
             Err(e) => {
                 eprintln!("network: NOT isolated on this machine ({e}); cases see its network")
@@ -273,7 +273,7 @@ fn conformance(args: &[String]) -> ExitCode {
     } else {
         Vec::new()
     };
-    harness::process::install_interrupt_handler();
+    harness::exec::process::install_interrupt_handler();
     // On a terminal (and not in CI) a progress bar replaces libtest's line per case; any
     // libtest option (--list, --format, --exact, ...) asks for libtest's own output.
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdout())
@@ -501,7 +501,7 @@ fn compare(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let cmp = harness::compare::compare(&old_doc, &new_doc);
+    let cmp = harness::report::compare::compare(&old_doc, &new_doc);
     print!("{}", cmp.to_markdown(old, new));
     ExitCode::SUCCESS
 }
@@ -510,7 +510,7 @@ fn compare(args: &[String]) -> ExitCode {
 /// bad input (an unreadable or foreign results file, the same runtime twice, no files at all)
 /// or when a file cannot be written.
 fn report(args: &[String]) -> ExitCode {
-    use harness::matrix;
+    use harness::report::matrix;
     let mut files: Vec<PathBuf> = Vec::new();
     let mut out: Option<PathBuf> = None;
     let mut it = args.iter();
@@ -556,7 +556,7 @@ fn report(args: &[String]) -> ExitCode {
             Ok(mut i) => {
                 i.path = project.relative(f).to_path_buf();
                 // The page may be committed or published: no paths of this machine in it.
-                harness::results::redact_paths(&mut i.results, &project.root);
+                harness::report::results::redact_paths(&mut i.results, &project.root);
                 inputs.push(i)
             }
             Err(e) => {
@@ -569,7 +569,7 @@ fn report(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     }
     // Areas and requirement titles come from this checkout's spec.
-    let spec = match harness::spec::SpecIndex::load(&project.spec_dir()) {
+    let spec = match harness::input::spec::SpecIndex::load(&project.spec_dir()) {
         Ok(s) => s,
         Err(d) => {
             for x in &d.0 {
@@ -615,11 +615,11 @@ fn report(args: &[String]) -> ExitCode {
 fn check_runtime_names(project: &Project, names: &[String]) -> Result<(), String> {
     let registry = Registry::load(&project.root).map_err(|d| d.to_string())?;
     for name in names {
-        if name == harness::reference::NAME {
+        if name == harness::exec::reference::NAME {
             continue;
         }
         if name.ends_with(".toml") {
-            harness::adapter::AdapterFile::load(std::path::Path::new(name))
+            harness::exec::adapter::AdapterFile::load(std::path::Path::new(name))
                 .map_err(|d| d.to_string())?;
             continue;
         }
@@ -654,7 +654,7 @@ fn print_summary(suite: &Suite, result: &runner::RunResult) {
             .unwrap_or("unavailable");
         let parts: Vec<String> = c.iter().map(|(s, n)| format!("{n} {s}")).collect();
         say!("summary: {runtime} {version}: {}", parts.join(", "));
-        for area in harness::report::requirement_view(suite, &result.records, runtime) {
+        for area in harness::report::requirements::requirement_view(suite, &result.records, runtime) {
             say!(
                 "  {}: {}/{} requirements met",
                 area.area,
@@ -684,8 +684,8 @@ fn libtest_args(rest: &[String]) -> Result<libtest_mimic::Arguments, String> {
 }
 
 fn reference_impl_version() -> String {
-    use harness::adapter::Adapter as _;
-    harness::reference::ReferenceAdapter::new()
+    use harness::exec::adapter::Adapter as _;
+    harness::exec::reference::ReferenceAdapter::new()
         .facts()
         .version
         .clone()
@@ -704,8 +704,8 @@ fn runtimes(args: &[String]) -> ExitCode {
         Some("list") => {
             println!(
                 "{:12} adapter {:8} from embedded (version {})",
-                harness::reference::NAME,
-                harness::reference::NAME,
+                harness::exec::reference::NAME,
+                harness::exec::reference::NAME,
                 reference_impl_version()
             );
             for n in reg.known_names() {
@@ -787,7 +787,7 @@ fn merge(args: &[String]) -> ExitCode {
     }
     let mut parts = Vec::new();
     for f in inputs {
-        match harness::results::Results::load(std::path::Path::new(f)) {
+        match harness::report::results::Results::load(std::path::Path::new(f)) {
             Ok(r) => parts.push((f.clone(), r)),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -795,7 +795,7 @@ fn merge(args: &[String]) -> ExitCode {
             }
         }
     }
-    let merged = match harness::results::merge(parts) {
+    let merged = match harness::report::results::merge(parts) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("error: {e}");
@@ -803,7 +803,7 @@ fn merge(args: &[String]) -> ExitCode {
         }
     };
     if let Err(e) =
-        harness::results::write_atomic(std::path::Path::new(out), merged.to_json().as_bytes())
+        harness::report::results::write_atomic(std::path::Path::new(out), merged.to_json().as_bytes())
     {
         eprintln!("error: cannot write {out}: {e}");
         return ExitCode::from(1);
@@ -832,7 +832,7 @@ fn matrix_all(args: &[String]) -> ExitCode {
     }
     let project = Project::locate();
     if names.is_empty() {
-        names.push(harness::reference::NAME.to_string());
+        names.push(harness::exec::reference::NAME.to_string());
         match Registry::load(&project.root) {
             Ok(reg) => names.extend(reg.lock.iter().map(|e| e.name.clone())),
             Err(d) => {
@@ -852,20 +852,20 @@ fn matrix_all(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    harness::process::install_interrupt_handler();
-    let dir = project.root.join(harness::matrix::DEFAULT_RESULTS_DIR);
+    harness::exec::process::install_interrupt_handler();
+    let dir = project.root.join(harness::report::matrix::DEFAULT_RESULTS_DIR);
     for name in &names {
         let cfg = RunConfig {
             runtimes: vec![name.clone()],
             ..RunConfig::default()
         };
         let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
-        let results = harness::results::Results::from_run(&cfg, Some(&suite), &runtimes, &records);
+        let results = harness::report::results::Results::from_run(&cfg, Some(&suite), &runtimes, &records);
         let file = dir.join(format!(
             "{}.json",
-            harness::baseline::file_name(name).trim_end_matches(".snap")
+            harness::report::baseline::file_name(name).trim_end_matches(".snap")
         ));
-        if let Err(e) = harness::results::write_atomic(&file, results.to_json().as_bytes()) {
+        if let Err(e) = harness::report::results::write_atomic(&file, results.to_json().as_bytes()) {
             eprintln!("error: cannot write {}: {e}", file.display());
             return ExitCode::from(1);
         }

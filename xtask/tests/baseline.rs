@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use harness::baseline::Baseline;
-use harness::outcome::Status;
+use harness::report::baseline::Baseline;
+use harness::judge::outcome::Status;
 
 mod common;
 use common::{copy_dir, real_root, write};

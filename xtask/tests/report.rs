@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use harness::outcome::Status;
-use harness::results::Results;
+use harness::judge::outcome::Status;
+use harness::report::results::Results;
 
 mod common;
 use common::{copy_dir, real_root};
@@ -392,7 +392,7 @@ fn matrix_page_in_headless_chromium_shows_what_the_results_say() {
     // The counts shown per runtime are those of the results file, both its `counts` and its
     // results counted one by one.
     for (rt, _, doc) in &docs {
-        for s in harness::results::STATUSES {
+        for s in harness::report::results::STATUSES {
             let name = s.as_str();
             let counted = doc.results.iter().filter(|r| r.status == s).count();
             assert_eq!(doc.runtimes[0].counts[name], counted);

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use harness::outcome::Status;
-use harness::results::Results;
+use harness::judge::outcome::Status;
+use harness::report::results::Results;
 
 mod common;
 use common::{copy_dir, real_root};
@@ -267,12 +267,12 @@ fn shards_partition_the_corpus_and_merge_into_one_run() {
             f.to_str().unwrap(),
         ]);
         assert_eq!(code, 0, "shard {shard}: {out}");
-        let r = harness::results::Results::load(&f).unwrap();
+        let r = harness::report::results::Results::load(&f).unwrap();
         assert!(!r.results.is_empty(), "shard {shard} ran nothing");
         total += r.results.len();
         shard_files.push(f.to_str().unwrap().to_string());
     }
-    let whole_r = harness::results::Results::load(&whole).unwrap();
+    let whole_r = harness::report::results::Results::load(&whole).unwrap();
     assert_eq!(
         total,
         whole_r.results.len(),
@@ -284,8 +284,8 @@ fn shards_partition_the_corpus_and_merge_into_one_run() {
     args.extend(shard_files.iter().map(String::as_str));
     let (code, out) = run(&args);
     assert_eq!(code, 0, "{out}");
-    let m = harness::results::Results::load(&merged).unwrap();
-    let ids = |r: &harness::results::Results| -> Vec<(String, String)> {
+    let m = harness::report::results::Results::load(&merged).unwrap();
+    let ids = |r: &harness::report::results::Results| -> Vec<(String, String)> {
         r.results
             .iter()
             .map(|c| (c.runtime.clone(), c.case.clone()))

@@ -9,10 +9,10 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use harness::project::{Project, Suite};
+use harness::input::project::{Project, Suite};
 
 fn main() -> ExitCode {
-    harness::runner::request_big_thread_stacks();
+    harness::exec::runner::request_big_thread_stacks();
     let args: Vec<String> = std::env::args().skip(1).collect();
     // Reference rounds are cheap; a process runtime's take seconds each.
     let mut rounds: Option<usize> = None;
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         }
     }
     if runtimes.is_empty() {
-        runtimes.push(harness::reference::NAME.to_string());
+        runtimes.push(harness::exec::reference::NAME.to_string());
     }
     let project = Project::locate();
     let suite = match Suite::load_project(&project) {
@@ -54,10 +54,10 @@ fn main() -> ExitCode {
     );
     let mut failed = false;
     for name in &runtimes {
-        let text = if name == harness::reference::NAME {
-            harness::bench::run(&project, &suite, rounds.unwrap_or(5)).map(|r| r.render())
+        let text = if name == harness::exec::reference::NAME {
+            harness::workflow::bench::run(&project, &suite, rounds.unwrap_or(5)).map(|r| r.render())
         } else {
-            harness::bench::run_process(&project, &suite, name, rounds.unwrap_or(3))
+            harness::workflow::bench::run_process(&project, &suite, name, rounds.unwrap_or(3))
                 .map(|r| r.render())
         };
         match text {
@@ -73,7 +73,7 @@ fn main() -> ExitCode {
     }
     let peak = format!(
         "harness peak memory (resident): {} MiB\n",
-        harness::bench::peak_rss_kib() / 1024
+        harness::workflow::bench::peak_rss_kib() / 1024
     );
     print!("{peak}");
     md.push_str(&peak);

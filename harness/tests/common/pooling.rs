@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use harness::outcome::Outcome;
-use harness::project::{Project, Suite};
-use harness::runner::{self, RunConfig};
+use harness::judge::outcome::Outcome;
+use harness::input::project::{Project, Suite};
+use harness::exec::runner::{self, RunConfig};
 
 pub fn run(project: &Project, suite: &Suite, pool: bool) -> BTreeMap<String, Outcome> {
     let cfg = RunConfig {

@@ -10,16 +10,16 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
-use crate::adapter::{Adapter, RuntimeFacts};
-use crate::case::Case;
-use crate::expect::snapshot;
-use crate::outcome::{self, Outcome, Status};
-use crate::project::{Project, Suite};
-use crate::runtimes::Registry;
+use crate::exec::adapter::{Adapter, RuntimeFacts};
+use crate::input::case::Case;
+use crate::judge::expect::snapshot;
+use crate::judge::outcome::{self, Outcome, Status};
+use crate::input::project::{Project, Suite};
+use crate::exec::runtimes::Registry;
 
 /// The runtime used when none is named, and so the one `--bless` writes expected traces from:
 /// the embedded reference runtime, the executable form of the spec. It needs nothing installed.
-pub const DEFAULT_RUNTIME: &str = crate::reference::NAME;
+pub const DEFAULT_RUNTIME: &str = crate::exec::reference::NAME;
 
 /// Stack size of the threads that run cases: enough for the reference runtime to run in place.
 pub const WORKER_STACK: usize = 16 * 1024 * 1024;
@@ -38,7 +38,7 @@ pub fn request_big_thread_stacks() {
 /// so two per core keep the cores busy.
 pub fn default_workers(runtimes: &[String]) -> usize {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    if runtimes.iter().any(|r| r == crate::reference::NAME) {
+    if runtimes.iter().any(|r| r == crate::exec::reference::NAME) {
         cores
     } else {
         cores * 2
@@ -184,16 +184,16 @@ fn plan(
     let mut jobs = Vec::new();
     for name in &cfg.runtimes {
         let prepared: Result<Arc<dyn Adapter>, String> = match &registry {
-            _ if name == crate::reference::NAME => {
-                Ok(Arc::new(crate::reference::ReferenceAdapter::new()) as Arc<dyn Adapter>)
+            _ if name == crate::exec::reference::NAME => {
+                Ok(Arc::new(crate::exec::reference::ReferenceAdapter::new()) as Arc<dyn Adapter>)
             }
             // workerd runs workers, not script files: its adapter renders each case itself.
-            Ok(reg) if name == crate::workerd::NAME => {
-                let prepared = crate::workerd::WorkerdAdapter::prepare(reg);
+            Ok(reg) if name == crate::exec::workerd::NAME => {
+                let prepared = crate::exec::workerd::WorkerdAdapter::prepare(reg);
                 prepared.map(|a| Arc::new(a) as Arc<dyn Adapter>)
             }
             Ok(reg) if cfg.pool => reg.prepare(name).and_then(|a| {
-                crate::pool::PoolAdapter::new(a).map(|p| Arc::new(p) as Arc<dyn Adapter>)
+                crate::exec::pool::PoolAdapter::new(a).map(|p| Arc::new(p) as Arc<dyn Adapter>)
             }),
             Ok(reg) => reg.prepare(name).map(|a| Arc::new(a) as Arc<dyn Adapter>),
             Err(d) => Err(d.to_string()),
@@ -438,11 +438,11 @@ pub fn run_repeated(adapter: &dyn Adapter, case: &Case, timeout: Duration, repea
     for i in 2..=repeat {
         let again = run_case(adapter, case, timeout);
         if again.trace != first.trace {
-            let div = crate::expect::first_divergence(&first.trace, &again.trace);
+            let div = crate::judge::expect::first_divergence(&first.trace, &again.trace);
             let detail = match &div {
                 Some(d) => format!(
                     "flaky: run {i} of {repeat} gave a different trace than run 1\n{}",
-                    crate::expect::render_diff(&first.trace, &again.trace, d)
+                    crate::judge::expect::render_diff(&first.trace, &again.trace, d)
                         .replace("--- expected", "--- run 1")
                         .replace("+++ observed", &format!("+++ run {i}"))
                 ),

@@ -18,7 +18,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::input::diag::Diagnostic;
 
 /// A whole-line pattern where `*` matches any run of characters (including none).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::case::{self, Case};
-use crate::diag::Diagnostics;
-use crate::features::Features;
-use crate::spec::SpecIndex;
+use crate::input::case::{self, Case};
+use crate::input::diag::Diagnostics;
+use crate::input::features::Features;
+use crate::input::spec::SpecIndex;
 
 /// The project checkout: `cases/`, `spec/`, `runtimes/`, `reports/`.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ impl Suite {
         // A damaged expected trace is bad input like a damaged case: found before anything
         // runs, with its location, rather than as one ERROR among the results.
         for c in &cases {
-            if let Err(d) = crate::expect::snapshot::read(&c.snapshot_path()) {
+            if let Err(d) = crate::judge::expect::snapshot::read(&c.snapshot_path()) {
                 diags.push(d);
             }
         }

@@ -20,11 +20,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::adapter::{Adapter, End, Execution, ProcessAdapter, RuntimeFacts};
-use crate::case::Case;
-use crate::prelude::{self, ChannelIo};
-use crate::process::{self, DirGuard};
-use crate::trace;
+use crate::exec::adapter::{Adapter, End, Execution, ProcessAdapter, RuntimeFacts};
+use crate::input::case::Case;
+use crate::exec::prelude::{self, ChannelIo};
+use crate::exec::process::{self, DirGuard};
+use crate::judge::trace;
 
 const DRIVER: &str = include_str!("pool/driver.cjs");
 
@@ -178,11 +178,11 @@ impl PoolAdapter {
             .take()
             .ok_or("the pool process has no stderr")?;
         // What cases write to fd 1 directly lands here and is dropped.
-        crate::process::spawn_helper(move || {
+        crate::exec::process::spawn_helper(move || {
             let _ = std::io::copy(&mut stdout, &mut std::io::sink());
         });
         let (tx, replies) = mpsc::channel();
-        crate::process::spawn_helper(move || {
+        crate::exec::process::spawn_helper(move || {
             for line in BufReader::new(reply_r).lines() {
                 let Ok(line) = line else { break };
                 if tx.send(line).is_err() {
@@ -192,7 +192,7 @@ impl PoolAdapter {
         });
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let keep = stderr.clone();
-        crate::process::spawn_helper(move || {
+        crate::exec::process::spawn_helper(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = err.read(&mut buf) {
                 if n == 0 {

@@ -4,7 +4,7 @@
 //! names, and the case module starts with one `import`/`require` of it on the same line as the
 //! script's first line, so that line numbers in the runtime's error messages match the script.
 
-use crate::case::{Case, ModuleKind};
+use crate::input::case::{Case, ModuleKind};
 
 const PRELUDE_BODY: &str = include_str!("prelude/prelude.js");
 
@@ -37,7 +37,7 @@ pub enum ChannelIo {
     /// As `node-require`, but through `process.getBuiltinModule` (Node 20.16 and 22.3 on),
     /// which needs no `node:module` import either: about 0.5 ms less per case on Node 22-26.
     /// A runtime without it is run with `node-require` instead, found out once by
-    /// [`crate::runtimes::Registry::prepare`].
+    /// [`crate::exec::runtimes::Registry::prepare`].
     NodeBuiltin,
     Deno,
     /// Pooled runs (`--pool`): the case runs in a worker thread of a long-lived process, so

@@ -24,11 +24,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
-use crate::outcome::{Outcome, Status};
-use crate::project::{Project, Suite};
-use crate::results::{parse_status, write_atomic, STATUSES};
-use crate::runner::Record;
+use crate::input::diag::Diagnostic;
+use crate::judge::outcome::{Outcome, Status};
+use crate::input::project::{Project, Suite};
+use crate::report::results::{parse_status, write_atomic, STATUSES};
+use crate::exec::runner::Record;
 
 /// Where baselines live, relative to the checkout.
 pub const DIR: &str = "reports/baselines";
@@ -654,7 +654,7 @@ mod tests {
         assert!(text.contains("\nTIMEOUT loop/t\n"), "{text}");
         assert_eq!(Baseline::parse(Path::new("b.snap"), &text).unwrap(), b);
         // The expected-trace reader of case snapshots accepts the file too: same format.
-        assert!(crate::expect::snapshot::parse(Path::new("b.snap"), &text).is_ok());
+        assert!(crate::judge::expect::snapshot::parse(Path::new("b.snap"), &text).is_ok());
     }
 
     #[test]

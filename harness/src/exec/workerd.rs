@@ -25,12 +25,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::adapter::{Adapter, End, Execution, ProcessAdapter, RuntimeFacts};
-use crate::case::{Case, ModuleKind};
-use crate::prelude::{self, Extensions};
-use crate::process::{self, Ended, Spec};
-use crate::runtimes::Registry;
-use crate::trace::{self, MARKER};
+use crate::exec::adapter::{Adapter, End, Execution, ProcessAdapter, RuntimeFacts};
+use crate::input::case::{Case, ModuleKind};
+use crate::exec::prelude::{self, Extensions};
+use crate::exec::process::{self, Ended, Spec};
+use crate::exec::runtimes::Registry;
+use crate::judge::trace::{self, MARKER};
 
 /// The name users type, and the lock file entry it resolves to.
 pub const NAME: &str = "workerd";
@@ -83,7 +83,7 @@ impl WorkerdAdapter {
                 version,
                 adapter: NAME.to_string(),
                 source: r.source,
-                platform: crate::adapter::platform(),
+                platform: crate::exec::adapter::platform(),
                 flags: "test, compatibility flag nodejs_compat".to_string(),
             },
         )

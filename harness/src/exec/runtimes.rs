@@ -18,9 +18,9 @@ use base64::Engine as _;
 use serde::Deserialize;
 use sha2::Digest as _;
 
-use crate::adapter::{AdapterFile, ProcessAdapter, RuntimeFacts};
-use crate::diag::Diagnostic;
-use crate::prelude::ChannelIo;
+use crate::exec::adapter::{AdapterFile, ProcessAdapter, RuntimeFacts};
+use crate::input::diag::Diagnostic;
+use crate::exec::prelude::ChannelIo;
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -71,7 +71,7 @@ impl Registry {
                 let f: LockFile = toml::from_str(&text).map_err(|e| {
                     let (l, c) = e
                         .span()
-                        .map(|s| crate::adapter::line_col(&text, s.start))
+                        .map(|s| crate::exec::adapter::line_col(&text, s.start))
                         .unwrap_or((1, 1));
                     Diagnostic::new(&path, l, c, format!("invalid lock file: {}", e.message()))
                 })?;
@@ -295,7 +295,7 @@ impl Registry {
         let cache = self
             .cache_dir()
             .join("cache")
-            .join(crate::baseline::file_name(&r.name).trim_end_matches(".snap"));
+            .join(crate::report::baseline::file_name(&r.name).trim_end_matches(".snap"));
         std::fs::create_dir_all(&cache)
             .map_err(|e| format!("cannot create the cache dir {}: {e}", cache.display()))?;
         let mut adapter = ProcessAdapter {
@@ -305,8 +305,8 @@ impl Registry {
                 version,
                 adapter: r.adapter_name,
                 source: r.source,
-                platform: crate::adapter::platform(),
-                flags: crate::adapter::flags_of(&r.adapter),
+                platform: crate::exec::adapter::platform(),
+                flags: crate::exec::adapter::flags_of(&r.adapter),
             },
             file: r.adapter,
             binary: r.binary,

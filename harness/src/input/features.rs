@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::input::diag::{Diagnostic, Diagnostics};
 
 #[derive(Debug, Clone, Default)]
 pub struct Features {

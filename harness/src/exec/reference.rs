@@ -11,10 +11,10 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::adapter::{Adapter, End, Execution, RuntimeFacts};
-use crate::case::Case;
-use crate::prelude::{self, Extensions};
-use crate::trace;
+use crate::exec::adapter::{Adapter, End, Execution, RuntimeFacts};
+use crate::input::case::Case;
+use crate::exec::prelude::{self, Extensions};
+use crate::judge::trace;
 
 /// The name users type.
 pub const NAME: &str = "reference";
@@ -42,7 +42,7 @@ impl ReferenceAdapter {
                 version: reference_impl::VERSION.to_string(),
                 adapter: NAME.to_string(),
                 source: "embedded".to_string(),
-                platform: crate::adapter::platform(),
+                platform: crate::exec::adapter::platform(),
                 flags: String::new(),
             },
         }
@@ -81,7 +81,7 @@ impl Adapter for ReferenceAdapter {
         // The case sees its files in memory under a fixed directory name; a real directory
         // (unique, under the temp dir) is made only if the script touches the file system.
         let dir = std::env::temp_dir().join(format!("ah-ref-{}", trace::new_key()));
-        let registered = crate::process::DirGuard::new(&dir);
+        let registered = crate::exec::process::DirGuard::new(&dir);
         let key = trace::new_key();
         let mut opts = reference_impl::Options::new(dir.clone(), PathBuf::from(&rendered.main));
         opts.root = CASE_ROOT.to_string();

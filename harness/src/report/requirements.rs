@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::outcome::Status;
-use crate::project::Suite;
-use crate::runner::Record;
+use crate::judge::outcome::Status;
+use crate::input::project::Suite;
+use crate::exec::runner::Record;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaScore {
@@ -61,11 +61,11 @@ pub fn requirement_view(suite: &Suite, records: &[Record], runtime: &str) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{Case, ModuleKind};
-    use crate::expect::Ordering;
-    use crate::features::Features;
-    use crate::outcome::Outcome;
-    use crate::spec::SpecIndex;
+    use crate::input::case::{Case, ModuleKind};
+    use crate::judge::expect::Ordering;
+    use crate::input::features::Features;
+    use crate::judge::outcome::Outcome;
+    use crate::input::spec::SpecIndex;
     use std::path::{Path, PathBuf};
 
     fn case(id: &str, spec: &[&str]) -> Case {

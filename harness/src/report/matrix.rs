@@ -23,9 +23,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::outcome::Status;
-use crate::results::{CaseResult, Results, STATUSES};
-use crate::spec::SpecIndex;
+use crate::judge::outcome::Status;
+use crate::report::results::{CaseResult, Results, STATUSES};
+use crate::input::spec::SpecIndex;
 
 /// Where `cargo xtask report` looks for results files when none is named, relative to the
 /// checkout. Runs are not committed (their durations and dates change every time); CI and

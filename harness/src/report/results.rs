@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::outcome::Status;
-use crate::project::Suite;
-use crate::runner::{Record, RunConfig, RuntimeList};
+use crate::judge::outcome::Status;
+use crate::input::project::Suite;
+use crate::exec::runner::{Record, RunConfig, RuntimeList};
 
 /// The schema name and major version written into, and required of, every results file.
 /// Adding a field keeps the version; renaming, removing or changing the meaning of one bumps it.
@@ -176,7 +176,7 @@ impl CaseResult {
             summary: if o.status == Status::Pass {
                 String::new()
             } else {
-                crate::baseline::summary(o, None)
+                crate::report::baseline::summary(o, None)
             },
             detail: if o.status == Status::Pass {
                 String::new()
@@ -532,8 +532,8 @@ fn rfc3339(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapter::RuntimeFacts;
-    use crate::outcome::Outcome;
+    use crate::exec::adapter::RuntimeFacts;
+    use crate::judge::outcome::Outcome;
 
     fn outcome(status: Status, trace: &[&str], detail: &str) -> Outcome {
         Outcome {
@@ -553,7 +553,7 @@ mod tests {
 
     fn sample() -> Results {
         let mut fail = outcome(Status::Fail, &["a: 1", "exit 0"], "diff here");
-        fail.divergence = Some(crate::expect::Divergence {
+        fail.divergence = Some(crate::judge::expect::Divergence {
             index: 0,
             expected: Some("a: 2".into()),
             observed: Some("a: 1".into()),

@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::outcome::Status;
-use crate::results::{CaseResult, Results, STATUSES};
+use crate::judge::outcome::Status;
+use crate::report::results::{CaseResult, Results, STATUSES};
 
 /// The lists a changed case can land in, in the order the comment shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

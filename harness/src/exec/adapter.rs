@@ -21,11 +21,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::case::Case;
-use crate::diag::Diagnostic;
-use crate::prelude::{self, Extensions};
-use crate::process::{self, Ended, Spec};
-use crate::trace::{self, Channel};
+use crate::input::case::Case;
+use crate::input::diag::Diagnostic;
+use crate::exec::prelude::{self, Extensions};
+use crate::exec::process::{self, Ended, Spec};
+use crate::judge::trace::{self, Channel};
 
 /// An adapter file, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -46,9 +46,9 @@ pub struct AdapterFile {
     #[serde(default)]
     pub env: BTreeMap<String, String>,
     /// How the prelude reaches the key and the trace channel: `node-fs` (default),
-    /// `node-require`, `node-builtin` or `deno` (see [`crate::prelude::ChannelIo`]).
+    /// `node-require`, `node-builtin` or `deno` (see [`crate::exec::prelude::ChannelIo`]).
     #[serde(default)]
-    pub channel_io: crate::prelude::ChannelIo,
+    pub channel_io: crate::exec::prelude::ChannelIo,
 }
 
 fn default_esm() -> String {

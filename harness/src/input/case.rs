@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::expect::{Alternative, Glob, Ordering};
-use crate::features::Features;
-use crate::spec::SpecIndex;
+use crate::input::diag::{Diagnostic, Diagnostics};
+use crate::judge::expect::{Alternative, Glob, Ordering};
+use crate::input::features::Features;
+use crate::input::spec::SpecIndex;
 
 /// How the rendered case is loaded by the runtime. ES modules are the default; CommonJS is for
 /// behaviour that differs in a CommonJS main module (nextTick/microtask order at top level).

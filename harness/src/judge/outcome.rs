@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use crate::adapter::{End, Execution};
-use crate::case::Case;
-use crate::expect::{self, Divergence, Verdict};
+use crate::exec::adapter::{End, Execution};
+use crate::input::case::Case;
+use crate::judge::expect::{self, Divergence, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -129,7 +129,7 @@ pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outc
                     Status::Crash,
                     format!(
                         "the trace exceeded {} bytes and was cut",
-                        crate::process::CHANNEL_BYTES
+                        crate::exec::process::CHANNEL_BYTES
                     ),
                 ))
             } else if ch.truncated_tail {

@@ -9,12 +9,12 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::adapter::Adapter;
-use crate::case::Case;
-use crate::outcome::{self, Status};
-use crate::prelude::{self, Extensions};
-use crate::project::{Project, Suite};
-use crate::reference::ReferenceAdapter;
+use crate::exec::adapter::Adapter;
+use crate::input::case::Case;
+use crate::judge::outcome::{self, Status};
+use crate::exec::prelude::{self, Extensions};
+use crate::input::project::{Project, Suite};
+use crate::exec::reference::ReferenceAdapter;
 
 /// Mean time per case of each part of an engine run.
 #[derive(Debug, Default, Clone, Copy)]
@@ -179,7 +179,7 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
 
     // Warm-up round, which also checks the cases still pass.
     for case in &cases {
-        let expected = crate::expect::snapshot::read(&case.snapshot_path())
+        let expected = crate::judge::expect::snapshot::read(&case.snapshot_path())
             .ok()
             .flatten();
         let exec = adapter.execute(case, timeout);
@@ -195,7 +195,7 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
     for _ in 0..rounds {
         let t = Instant::now();
         for case in &cases {
-            let expected = crate::expect::snapshot::read(&case.snapshot_path())
+            let expected = crate::judge::expect::snapshot::read(&case.snapshot_path())
                 .ok()
                 .flatten();
             let exec = adapter.execute(case, timeout);
@@ -228,7 +228,7 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
     }];
     let empty = engine_split(&empty, cases.len() * rounds);
 
-    let node = crate::runtimes::Registry::load(&project.root)
+    let node = crate::exec::runtimes::Registry::load(&project.root)
         .ok()
         .and_then(|reg| {
             let r = reg.resolve("node@26").ok()?;
@@ -454,10 +454,10 @@ pub fn run_process(
     name: &str,
     rounds: usize,
 ) -> Result<ProcessReport, String> {
-    let registry = crate::runtimes::Registry::load(&project.root).map_err(|d| d.to_string())?;
+    let registry = crate::exec::runtimes::Registry::load(&project.root).map_err(|d| d.to_string())?;
     let adapter = registry.prepare(name)?;
     // The same parallelism the suite runs with.
-    let workers = crate::runner::default_workers(&[name.to_string()]);
+    let workers = crate::exec::runner::default_workers(&[name.to_string()]);
     let cases = suite.cases.len();
 
     // The floor: the same number of starts, same parallelism, a script that does nothing but
@@ -482,7 +482,7 @@ pub fn run_process(
         .iter()
         .filter(|c| adapter.supports(c).is_ok())
         .collect();
-    order.sort_by_key(|c| std::cmp::Reverse(crate::runner::expected_wait_ms(c)));
+    order.sort_by_key(|c| std::cmp::Reverse(crate::exec::runner::expected_wait_ms(c)));
     let render_unrecorded = || -> Result<(tempfile::TempDir, Vec<UnrecordedRun>), String> {
         let root = tempfile::Builder::new()
             .prefix("ah-bench-unrecorded-")
@@ -496,7 +496,7 @@ pub fn run_process(
             for (name, text) in &rendered.files {
                 std::fs::write(d.join(name), text).map_err(|e| e.to_string())?;
             }
-            let timeout = case.timeout.unwrap_or(crate::runner::DEFAULT_TIMEOUT);
+            let timeout = case.timeout.unwrap_or(crate::exec::runner::DEFAULT_TIMEOUT);
             runs.push((d.join(&rendered.main), d, timeout));
         }
         Ok((root, runs))
@@ -507,22 +507,22 @@ pub fn run_process(
         let not_zero = std::sync::atomic::AtomicUsize::new(0);
         spread(workers, runs.len(), |i| {
             let (main, dir, timeout) = &runs[i];
-            if adapter.run_file(main, dir, *timeout).ended != crate::process::Ended::Exited(0) {
+            if adapter.run_file(main, dir, *timeout).ended != crate::exec::process::Ended::Exited(0) {
                 not_zero.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
         });
         not_zero.into_inner()
     };
 
-    let cfg = crate::runner::RunConfig {
+    let cfg = crate::exec::runner::RunConfig {
         runtimes: vec![name.to_string()],
-        ..crate::runner::RunConfig::default()
+        ..crate::exec::runner::RunConfig::default()
     };
-    let pooled_cfg = crate::runner::RunConfig {
+    let pooled_cfg = crate::exec::runner::RunConfig {
         pool: true,
         ..cfg.clone()
     };
-    let passes = |records: &[crate::runner::Record]| {
+    let passes = |records: &[crate::exec::runner::Record]| {
         records
             .iter()
             .filter(|r| r.outcome.status == Status::Pass)
@@ -562,7 +562,7 @@ pub fn run_process(
                 }
                 Step::Suite => {
                     let ((_, records), wall, own, child) =
-                        measure(|| crate::runner::run_quiet(project, suite, &cfg));
+                        measure(|| crate::exec::runner::run_quiet(project, suite, &cfg));
                     (r.suite, r.suite_harness_cpu, r.suite_runtime_cpu) = (wall, own, child);
                     passed = passes(&records);
                     suite_not_zero = records
@@ -572,7 +572,7 @@ pub fn run_process(
                 }
                 Step::Pooled => {
                     let ((_, records), wall, _, _) =
-                        measure(|| crate::runner::run_quiet(project, suite, &pooled_cfg));
+                        measure(|| crate::exec::runner::run_quiet(project, suite, &pooled_cfg));
                     r.pooled = wall;
                     pooled_passed = passes(&records);
                 }
@@ -593,7 +593,7 @@ pub fn run_process(
     let run_alone = suite
         .cases
         .iter()
-        .filter(|c| crate::pool::run_alone(c).is_some())
+        .filter(|c| crate::exec::pool::run_alone(c).is_some())
         .count();
     Ok(ProcessReport {
         runtime: name.to_string(),

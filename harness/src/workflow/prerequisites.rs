@@ -2,7 +2,7 @@
 //! `cargo xtask test` gets it before it runs `cargo test`.
 //!
 //! Two system tools: Debian's `npm` (the runtimes the tests use are npm packages, installed
-//! by [`crate::runtimes`]) and Debian's `chromium` (the matrix page test opens the page in a
+//! by [`crate::exec::runtimes`]) and Debian's `chromium` (the matrix page test opens the page in a
 //! real browser). A tool that is missing is installed with `apt-get` when we run as root, as
 //! on a fresh CI image; otherwise the error gives the exact command to run. Nothing is ever
 //! skipped: a test that needs a tool fails without it.

@@ -1,0 +1,6 @@
+//! The judge floor: from what a runtime left on the trace channel to a verdict. Uses only the
+//! input floor.
+
+pub mod expect;
+pub mod outcome;
+pub mod trace;
