@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use harness::judge::expect::snapshot;
 use harness::input::project::{Project, Suite};
+use harness::input::snapshot;
 
 fn suite() -> (Project, Suite) {
     let p = Project::locate();

@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use harness::report::compare::{compare, Kind};
-use harness::judge::outcome::Status;
-use harness::input::project::{Project, Suite};
-use harness::report::results::{Results, SCHEMA};
 use harness::exec::runner::{self, RunConfig};
+use harness::input::project::{Project, Suite};
+use harness::judge::outcome::Status;
+use harness::report::compare::{compare, Kind};
+use harness::report::results::{Results, SCHEMA};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -143,7 +143,7 @@ fn real_runs_round_trip_and_compare_equal() {
     let suite = Suite::load_project(&project).unwrap_or_else(|d| panic!("{d}"));
     let cfg = RunConfig::default();
     let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
-    let doc = Results::from_run(&cfg, Some(&suite), &runtimes, &records);
+    let doc = Results::from_run(cfg.repeat, cfg.timeout, Some(&suite), &runtimes, &records);
     assert_eq!(doc.schema, SCHEMA);
     assert_eq!(doc.results.len(), suite.cases.len());
     assert_eq!(doc.runtimes[0].name, "reference");
@@ -158,7 +158,7 @@ fn real_runs_round_trip_and_compare_equal() {
     assert_eq!(back, doc);
 
     let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
-    let again = Results::from_run(&cfg, Some(&suite), &runtimes, &records);
+    let again = Results::from_run(cfg.repeat, cfg.timeout, Some(&suite), &runtimes, &records);
     let c = compare(&doc, &again);
     assert!(c.items.is_empty(), "{:?}", c.items);
     assert!(c.to_markdown("a", "b").contains("No case changed."));

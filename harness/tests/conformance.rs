@@ -2,8 +2,8 @@
 //! runtime, and `cargo nextest run --test conformance` shards it. `CONFORMANCE_RUNTIME` (a
 //! comma-separated list) picks other runtimes.
 
-use harness::input::project::{Project, Suite};
 use harness::exec::runner::{self, RunConfig, DEFAULT_RUNTIME};
+use harness::input::project::{Project, Suite};
 
 fn main() -> std::process::ExitCode {
     runner::request_big_thread_stacks();

@@ -20,10 +20,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use harness::report::baseline::{self, Baseline, Entry};
-use harness::judge::outcome::Status;
 use harness::input::project::{Project, Suite};
 use harness::input::spec::SpecIndex;
+use harness::judge::outcome::Status;
+use harness::report::baseline::{self, Baseline, Entry};
 
 const REGISTER: &str = "spec/divergences.md";
 

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use harness::judge::outcome::Status;
-use harness::input::project::{Project, Suite};
 use harness::exec::runner::{self, RunConfig};
+use harness::input::project::{Project, Suite};
+use harness::judge::outcome::Status;
 
 mod common;
 use common::pooling;

@@ -9,8 +9,10 @@
 
 use std::path::Path;
 
-use harness::judge::expect::{self, Glob, Ordering, Verdict};
+use harness::judge::expect::{self, Verdict};
+
 use harness::input::features::Features;
+use harness::input::order::{Glob, Ordering};
 use harness::input::spec::SpecIndex;
 use harness::judge::trace::{mac, parse_channel, MARKER};
 use proptest::prelude::*;
@@ -86,7 +88,7 @@ proptest! {
 
     #[test]
     fn the_snapshot_parser_survives_any_text(src in "(?s).{0,400}") {
-        let _ = expect::snapshot::parse(Path::new("fuzz.snap"), &src);
+        let _ = harness::input::snapshot::parse(Path::new("fuzz.snap"), &src);
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The interactive run (progress bar) selects the same cases and reaches the same outcomes as
 //! the libtest run it stands in for.
 
-use harness::judge::outcome::Status;
-use harness::input::project::{Project, Suite};
 use harness::exec::runner::{self, RunConfig};
+use harness::input::project::{Project, Suite};
+use harness::judge::outcome::Status;
 
 #[test]
 fn the_progress_run_agrees_with_the_libtest_run() {

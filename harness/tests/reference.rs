@@ -5,9 +5,9 @@
 //!   with its reason (the goal is none).
 //! - The whole corpus, run 100 times on `reference`, gives the same trace every time.
 
-use harness::judge::outcome::Status;
-use harness::input::project::{Project, Suite};
 use harness::exec::runner::{self, RunConfig};
+use harness::input::project::{Project, Suite};
+use harness::judge::outcome::Status;
 
 /// Cases where the reference knowingly differs from Node 26, with the reason. Keep empty.
 const EXCEPTIONS: &[(&str, &str)] = &[];

@@ -1,9 +1,9 @@
 //! The corpus on runtimes other than the default, checked for what users must see: Bun's
 //! missing `createHook` events show up as failures whose diff lists the absent hook lines.
 
-use harness::judge::outcome::Status;
-use harness::input::project::{Project, Suite};
 use harness::exec::runner::{self, RunConfig};
+use harness::input::project::{Project, Suite};
+use harness::judge::outcome::Status;
 
 #[test]
 fn on_bun_the_hook_cases_fail_with_diffs_showing_the_missing_hook_events() {
@@ -130,7 +130,7 @@ fn the_unrecorded_rendering_runs_every_case_to_its_blessed_exit_code() {
                 let Some(case) = suite.cases.get(i) else {
                     break;
                 };
-                let expected = harness::judge::expect::snapshot::read(&case.snapshot_path())
+                let expected = harness::input::snapshot::read(&case.snapshot_path())
                     .unwrap_or_else(|d| panic!("{d}"))
                     .and_then(|t| t.last().cloned())
                     .and_then(|l| l.strip_prefix("exit ").and_then(|n| n.parse::<i32>().ok()));

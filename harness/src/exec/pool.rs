@@ -20,10 +20,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::exec::adapter::{Adapter, End, Execution, ProcessAdapter, RuntimeFacts};
-use crate::input::case::Case;
+use crate::exec::adapter::{Adapter, ProcessAdapter};
+
+use crate::judge::execution::{End, Execution};
+
 use crate::exec::prelude::{self, ChannelIo};
 use crate::exec::process::{self, DirGuard};
+use crate::input::case::Case;
+use crate::judge::record::RuntimeFacts;
 use crate::judge::trace;
 
 const DRIVER: &str = include_str!("pool/driver.cjs");

@@ -127,8 +127,7 @@ pub fn network_isolation() -> Result<(), String> {
 
 /// How much of stdout/stderr is kept; the rest is counted and dropped.
 pub const HEAD_BYTES: usize = 16 * 1024;
-/// How much of the trace channel is kept; a trace beyond this is cut and reported.
-pub const CHANNEL_BYTES: usize = 32 * 1024 * 1024;
+pub use crate::judge::trace::CHANNEL_BYTES;
 /// How long to wait for the output pipes to close once the process group is gone.
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
 

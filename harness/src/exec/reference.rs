@@ -11,9 +11,13 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::exec::adapter::{Adapter, End, Execution, RuntimeFacts};
-use crate::input::case::Case;
+use crate::exec::adapter::Adapter;
+
+use crate::judge::execution::{End, Execution};
+
 use crate::exec::prelude::{self, Extensions};
+use crate::input::case::Case;
+use crate::judge::record::RuntimeFacts;
 use crate::judge::trace;
 
 /// The name users type.

@@ -10,12 +10,14 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
-use crate::exec::adapter::{Adapter, RuntimeFacts};
-use crate::input::case::Case;
-use crate::judge::expect::snapshot;
-use crate::judge::outcome::{self, Outcome, Status};
-use crate::input::project::{Project, Suite};
+use crate::exec::adapter::Adapter;
+
 use crate::exec::runtimes::Registry;
+use crate::input::case::Case;
+use crate::input::project::{Project, Suite};
+use crate::input::snapshot;
+use crate::judge::outcome::{self, Outcome, Status};
+use crate::judge::record::{Record, RuntimeList};
 
 /// The runtime used when none is named, and so the one `--bless` writes expected traces from:
 /// the embedded reference runtime, the executable form of the spec. It needs nothing installed.
@@ -108,17 +110,6 @@ impl Default for RunConfig {
         }
     }
 }
-
-/// One trial's result.
-#[derive(Debug, Clone)]
-pub struct Record {
-    pub runtime: String,
-    pub case_id: String,
-    pub outcome: Outcome,
-}
-
-/// Each runtime asked for, with its facts or the reason it cannot be used.
-pub type RuntimeList = Vec<(String, Result<RuntimeFacts, String>)>;
 
 pub struct RunResult {
     pub conclusion: Conclusion,
@@ -465,7 +456,7 @@ pub fn write_pending(project: &Project, case: &Case, trace: &[String]) -> std::i
         .relative(&case.path)
         .to_string_lossy()
         .replace('\\', "/");
-    let text = snapshot::render(&source, &case.title, trace);
+    let text = snapshot::render_trace(&source, &case.title, trace);
     let pending = case.pending_snapshot_path();
     let tmp = pending.with_extension("new.tmp");
     std::fs::write(&tmp, text)?;

@@ -18,9 +18,11 @@ use base64::Engine as _;
 use serde::Deserialize;
 use sha2::Digest as _;
 
-use crate::exec::adapter::{AdapterFile, ProcessAdapter, RuntimeFacts};
-use crate::input::diag::Diagnostic;
+use crate::exec::adapter::{AdapterFile, ProcessAdapter};
+
 use crate::exec::prelude::ChannelIo;
+use crate::input::diag::Diagnostic;
+use crate::judge::record::RuntimeFacts;
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -295,7 +297,7 @@ impl Registry {
         let cache = self
             .cache_dir()
             .join("cache")
-            .join(crate::report::baseline::file_name(&r.name).trim_end_matches(".snap"));
+            .join(crate::input::project::file_stem(&r.name));
         std::fs::create_dir_all(&cache)
             .map_err(|e| format!("cannot create the cache dir {}: {e}", cache.display()))?;
         let mut adapter = ProcessAdapter {

@@ -25,11 +25,15 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::exec::adapter::{Adapter, End, Execution, ProcessAdapter, RuntimeFacts};
-use crate::input::case::{Case, ModuleKind};
+use crate::exec::adapter::{Adapter, ProcessAdapter};
+
+use crate::judge::execution::{End, Execution};
+
 use crate::exec::prelude::{self, Extensions};
 use crate::exec::process::{self, Ended, Spec};
 use crate::exec::runtimes::Registry;
+use crate::input::case::{Case, ModuleKind};
+use crate::judge::record::RuntimeFacts;
 use crate::judge::trace::{self, MARKER};
 
 /// The name users type, and the lock file entry it resolves to.

@@ -13,8 +13,8 @@ use std::time::Duration;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use crate::input::diag::{Diagnostic, Diagnostics};
-use crate::judge::expect::{Alternative, Glob, Ordering};
 use crate::input::features::Features;
+use crate::input::order::{Alternative, Glob, Ordering};
 use crate::input::spec::SpecIndex;
 
 /// How the rendered case is loaded by the runtime. ES modules are the default; CommonJS is for

@@ -4,5 +4,8 @@
 pub mod case;
 pub mod diag;
 pub mod features;
+pub mod files;
+pub mod order;
 pub mod project;
+pub mod snapshot;
 pub mod spec;

@@ -72,7 +72,7 @@ impl Suite {
         // A damaged expected trace is bad input like a damaged case: found before anything
         // runs, with its location, rather than as one ERROR among the results.
         for c in &cases {
-            if let Err(d) = crate::judge::expect::snapshot::read(&c.snapshot_path()) {
+            if let Err(d) = crate::input::snapshot::read(&c.snapshot_path()) {
                 diags.push(d);
             }
         }
@@ -91,4 +91,33 @@ impl Suite {
         Self::load(&p.cases_dir(), &p.features_path(), &p.spec_dir())
             .map_err(|d| d.relative_to(&p.root))
     }
+}
+
+/// A file name stem for a runtime name, used for its baseline and its install directory. Plain names (`reference`, `node@26`, `bun`) are
+/// used as they are; anything else (an adapter file path such as `./my.toml`) is reduced to
+/// safe characters and suffixed with a hash of the full name, so two runtimes can never share a
+/// file and no name can reach outside its directory.
+pub fn file_stem(runtime: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "._@+-".contains(c);
+    if !runtime.is_empty() && !runtime.starts_with('.') && runtime.chars().all(safe) {
+        return runtime.to_string();
+    }
+    let mut s = String::new();
+    for c in runtime.chars() {
+        if safe(c) {
+            s.push(c);
+        } else if !s.ends_with('_') {
+            s.push('_');
+        }
+    }
+    let s: String = s
+        .trim_matches(|c| c == '.' || c == '_')
+        .chars()
+        .take(60)
+        .collect();
+    let stem = if s.is_empty() { "runtime" } else { s.as_str() };
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(runtime.as_bytes());
+    let hex: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{stem}-{hex}")
 }

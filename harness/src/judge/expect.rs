@@ -16,102 +16,8 @@
 //! mismatch does not show permutations the case allows.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
-use crate::input::diag::Diagnostic;
-
-/// A whole-line pattern where `*` matches any run of characters (including none).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Glob {
-    pattern: String,
-}
-
-impl Glob {
-    pub fn new(pattern: &str) -> Self {
-        Glob {
-            pattern: pattern.to_string(),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.pattern
-    }
-
-    pub fn matches(&self, line: &str) -> bool {
-        let parts: Vec<&str> = self.pattern.split('*').collect();
-        if parts.len() == 1 {
-            return line == self.pattern;
-        }
-        let (first, last) = (parts[0], parts[parts.len() - 1]);
-        if !line.starts_with(first) || line.len() < first.len() + last.len() {
-            return false;
-        }
-        if !line.ends_with(last) {
-            return false;
-        }
-        let mut rest = &line[first.len()..line.len() - last.len()];
-        for mid in &parts[1..parts.len() - 1] {
-            match rest.find(mid) {
-                Some(i) => rest = &rest[i + mid.len()..],
-                None => return false,
-            }
-        }
-        true
-    }
-}
-
-/// The ordering freedoms a case declares.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ordering {
-    /// Each group is a list of patterns; a line belongs to the first group with a matching
-    /// pattern.
-    pub free: Vec<Vec<Glob>>,
-}
-
-impl Ordering {
-    fn group_of(&self, line: &str) -> Option<usize> {
-        self.free
-            .iter()
-            .position(|g| g.iter().any(|p| p.matches(line)))
-    }
-
-    /// Sort the lines of each group within each segment into the positions that group holds.
-    pub fn normalise(&self, lines: &[String]) -> Vec<String> {
-        let mut out = lines.to_vec();
-        if self.free.is_empty() {
-            return out;
-        }
-        let groups: Vec<Option<usize>> = lines.iter().map(|l| self.group_of(l)).collect();
-        let mut start = 0;
-        while start < lines.len() {
-            let end = (start..lines.len())
-                .find(|&i| groups[i].is_none())
-                .unwrap_or(lines.len());
-            for g in 0..self.free.len() {
-                let positions: Vec<usize> =
-                    (start..end).filter(|&i| groups[i] == Some(g)).collect();
-                let mut members: Vec<String> =
-                    positions.iter().map(|&i| lines[i].clone()).collect();
-                members.sort();
-                for (pos, line) in positions.into_iter().zip(members) {
-                    out[pos] = line;
-                }
-            }
-            start = end + 1;
-        }
-        out
-    }
-}
-
-/// A complete other trace that a runtime may produce instead of the blessed one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alternative {
-    pub name: String,
-    /// Why this is allowed: the requirement or divergence that makes the behaviour
-    /// implementation-defined.
-    pub because: String,
-    pub trace: Vec<String>,
-}
+use crate::input::order::{Alternative, Ordering};
 
 /// Where two traces first differ (0-based event index), with both lines when present.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,91 +146,10 @@ pub fn render_diff(expected: &[String], observed: &[String], first: &Divergence)
     out
 }
 
-/// Expected trace files are insta snapshots (`.snap`), so `cargo insta review` shows and
-/// accepts pending ones. The format: a `---` line, a YAML metadata header, a `---` line, then
-/// the trace, one event per line.
-pub mod snapshot {
-    use super::*;
-
-    /// Read the trace stored in a snapshot file.
-    pub fn read(path: &Path) -> Result<Option<Vec<String>>, Diagnostic> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Diagnostic::file(path, format!("cannot read snapshot: {e}"))),
-        };
-        parse(path, &text).map(Some)
-    }
-
-    pub fn parse(path: &Path, text: &str) -> Result<Vec<String>, Diagnostic> {
-        let mut lines = text.lines();
-        let corrupt = |line: usize, what: &str| {
-            Diagnostic::new(
-                path,
-                line,
-                1,
-                format!(
-                    "corrupted snapshot: {what}; restore it from version control or delete it and bless the case again"
-                ),
-            )
-        };
-        if lines.next().map(str::trim_end) != Some("---") {
-            return Err(corrupt(1, "it must start with a `---` line"));
-        }
-        let mut n = 1;
-        let mut closed = false;
-        for l in lines.by_ref() {
-            n += 1;
-            if l.trim_end() == "---" {
-                closed = true;
-                break;
-            }
-            if !l.is_empty() && !l.starts_with(' ') && !l.contains(':') {
-                return Err(corrupt(
-                    n,
-                    "the metadata header holds `key: value` lines only",
-                ));
-            }
-        }
-        if !closed {
-            return Err(corrupt(
-                n,
-                "the metadata header is not closed by a `---` line",
-            ));
-        }
-        let mut body: Vec<String> = lines.map(str::to_string).collect();
-        while body.last().is_some_and(|l| l.is_empty()) {
-            body.pop();
-        }
-        if body.is_empty() {
-            return Err(corrupt(n + 1, "it holds no trace"));
-        }
-        Ok(body)
-    }
-
-    /// Render a snapshot file for a case. `source` is the case file's path as shown in review.
-    pub fn render(source: &str, title: &str, trace: &[String]) -> String {
-        let mut out = String::new();
-        out.push_str("---\n");
-        let _ = writeln!(out, "source: {}", yaml_quote(source));
-        let _ = writeln!(out, "description: {}", yaml_quote(title));
-        out.push_str("expression: trace\n");
-        out.push_str("---\n");
-        for l in trace {
-            out.push_str(l);
-            out.push('\n');
-        }
-        out
-    }
-
-    fn yaml_quote(s: &str) -> String {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::order::Glob;
 
     fn t(s: &str) -> Vec<String> {
         s.lines().map(str::to_string).collect()
@@ -450,20 +275,5 @@ mod tests {
         assert_eq!(divergence.observed.as_deref(), Some("c"));
         assert!(diff.contains(">-b"), "{diff}");
         assert_eq!(diff.matches('>').count(), 1, "{diff}");
-    }
-
-    #[test]
-    fn snapshot_round_trip() {
-        let trace = t("store: 1\nexit 0");
-        let text = snapshot::render("cases/x.yaml", "a \"title\"", &trace);
-        assert_eq!(snapshot::parse(Path::new("x.snap"), &text).unwrap(), trace);
-    }
-
-    #[test]
-    fn corrupted_snapshots_are_errors() {
-        let p = Path::new("x.snap");
-        assert!(snapshot::parse(p, "store: 1\n").is_err());
-        assert!(snapshot::parse(p, "---\nsource: x\n").is_err());
-        assert!(snapshot::parse(p, "---\nsource: x\n---\n").is_err());
     }
 }

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::exec::adapter::{End, Execution};
 use crate::input::case::Case;
+use crate::judge::execution::{End, Execution};
 use crate::judge::expect::{self, Divergence, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -24,6 +24,21 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order reports show them.
+    pub const ALL: [Status; 6] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Timeout,
+        Status::Crash,
+        Status::Error,
+        Status::Unsupported,
+    ];
+
+    /// The inverse of [`Status::as_str`].
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "PASS",
@@ -33,6 +48,64 @@ impl Status {
             Status::Error => "ERROR",
             Status::Unsupported => "UNSUPPORTED",
         }
+    }
+}
+
+/// Cases per status, every status present (zeros included), iterated in report order
+/// ([`Status::ALL`]). The one count type: results files, baselines, comparisons, the matrix and
+/// the run's summary all count with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts(std::collections::BTreeMap<Status, usize>);
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts(Status::ALL.iter().map(|s| (*s, 0)).collect())
+    }
+}
+
+impl Counts {
+    /// Count `statuses`.
+    pub fn of(statuses: impl IntoIterator<Item = Status>) -> Counts {
+        let mut c = Counts::default();
+        for s in statuses {
+            c.add(s, 1);
+        }
+        c
+    }
+
+    pub fn add(&mut self, status: Status, n: usize) {
+        *self.0.entry(status).or_default() += n;
+    }
+
+    pub fn set(&mut self, status: Status, n: usize) {
+        self.0.insert(status, n);
+    }
+
+    pub fn get(&self, status: Status) -> usize {
+        self.0.get(&status).copied().unwrap_or(0)
+    }
+
+    pub fn total(&self) -> usize {
+        self.0.values().sum()
+    }
+
+    /// Every status with its count, zeros included, in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (Status, usize)> + '_ {
+        self.0.iter().map(|(s, n)| (*s, *n))
+    }
+
+    /// `196 PASS, 7 FAIL, 1 CRASH` (zero counts left out).
+    pub fn nonzero_line(&self) -> String {
+        self.iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {}", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Keyed by status name, as the results file writes them.
+    pub fn by_name(&self) -> std::collections::BTreeMap<String, usize> {
+        self.iter().map(|(s, n)| (s.as_str().to_string(), n)).collect()
     }
 }
 
@@ -129,7 +202,7 @@ pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outc
                     Status::Crash,
                     format!(
                         "the trace exceeded {} bytes and was cut",
-                        crate::exec::process::CHANNEL_BYTES
+                        crate::judge::trace::CHANNEL_BYTES
                     ),
                 ))
             } else if ch.truncated_tail {

@@ -12,6 +12,9 @@ use std::fmt::Write as _;
 /// The record marker; also the protocol version.
 pub const MARKER: &str = "@@AH1 ";
 
+/// How much of the trace channel is kept; a trace beyond this is cut and reported.
+pub const CHANNEL_BYTES: usize = 32 * 1024 * 1024;
+
 /// What the channel held, decoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Channel {

@@ -25,45 +25,25 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::input::diag::Diagnostic;
-use crate::judge::outcome::{Outcome, Status};
 use crate::input::project::{Project, Suite};
-use crate::report::results::{parse_status, write_atomic, STATUSES};
-use crate::exec::runner::Record;
+use crate::input::snapshot;
+use crate::judge::outcome::{Counts, Outcome, Status};
+
+use crate::judge::record::Record;
 
 /// Where baselines live, relative to the checkout.
 pub const DIR: &str = "reports/baselines";
+
+/// The `source` a baseline file names: the module that writes it.
+const SOURCE: &str = "harness/src/report/baseline.rs";
 
 /// Longest summary kept in a baseline line; trace lines can be long and a baseline is read in
 /// review, where the first couple of hundred characters tell the story.
 const SUMMARY_CHARS: usize = 200;
 
-/// The baseline file name for a runtime name. Plain names (`reference`, `node@26`, `bun`) are
-/// used as they are; anything else (an adapter file path such as `./my.toml`) is reduced to
-/// safe characters and suffixed with a hash of the full name, so two runtimes can never share a
-/// file and no name can reach outside the baselines directory.
+/// The baseline file name for a runtime name (see [`crate::input::project::file_stem`]).
 pub fn file_name(runtime: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "._@+-".contains(c);
-    if !runtime.is_empty() && !runtime.starts_with('.') && runtime.chars().all(safe) {
-        return format!("{runtime}.snap");
-    }
-    let mut s = String::new();
-    for c in runtime.chars() {
-        if safe(c) {
-            s.push(c);
-        } else if !s.ends_with('_') {
-            s.push('_');
-        }
-    }
-    let s: String = s
-        .trim_matches(|c| c == '.' || c == '_')
-        .chars()
-        .take(60)
-        .collect();
-    let stem = if s.is_empty() { "runtime" } else { s.as_str() };
-    use sha2::Digest as _;
-    let hash = sha2::Sha256::digest(runtime.as_bytes());
-    let hex: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{stem}-{hex}.snap")
+    format!("{}.snap", crate::input::project::file_stem(runtime))
 }
 
 /// The baseline file of a runtime in a checkout.
@@ -144,24 +124,15 @@ fn render_id(id: &str) -> String {
 
 impl Baseline {
     /// The count of each status: the listed statuses, and PASS for every other case.
-    pub fn counts(&self) -> BTreeMap<Status, usize> {
-        let mut c: BTreeMap<Status, usize> = STATUSES.iter().map(|s| (*s, 0)).collect();
-        for e in self.entries.values() {
-            *c.entry(e.status).or_default() += 1;
-        }
-        c.insert(Status::Pass, self.total.saturating_sub(self.entries.len()));
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::of(self.entries.values().map(|e| e.status));
+        c.set(Status::Pass, self.total.saturating_sub(self.entries.len()));
         c
     }
 
     /// `205 cases: 196 PASS, 7 FAIL, 1 CRASH, 1 UNSUPPORTED` (zero counts left out).
     pub fn counts_line(&self) -> String {
-        let parts: Vec<String> = self
-            .counts()
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(s, n)| format!("{n} {}", s.as_str()))
-            .collect();
-        format!("{} cases: {}", self.total, parts.join(", "))
+        format!("{} cases: {}", self.total, self.counts().nonzero_line())
     }
 
     /// The baseline of one runtime after a run: the run's non-passing cases, plus, for cases
@@ -222,24 +193,10 @@ impl Baseline {
     /// change shows in a diff as the lines of the cases that changed.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str("---\n");
-        out.push_str("source: harness/src/baseline.rs\n");
-        let _ = writeln!(
-            out,
-            "description: {}",
-            serde_json::to_string(&format!(
-                "Baseline of runtime {}: status counts and every case that does not pass. Update with `{}`.",
-                self.runtime,
-                update_command(&self.runtime)
-            ))
-            .unwrap_or_default()
-        );
-        out.push_str("expression: baseline\n");
-        out.push_str("---\n");
         let _ = writeln!(out, "runtime: {}", self.runtime);
         let _ = writeln!(out, "version: {}", self.version);
         let _ = writeln!(out, "cases: {}", self.total);
-        for (s, n) in self.counts() {
+        for (s, n) in self.counts().iter() {
             let _ = writeln!(out, "{}: {n}", s.as_str());
         }
         if !self.entries.is_empty() {
@@ -252,40 +209,25 @@ impl Baseline {
                 out.push('\n');
             }
         }
-        out
+        snapshot::render(
+            SOURCE,
+            &format!(
+                "Baseline of runtime {}: status counts and every case that does not pass. Update with `{}`.",
+                self.runtime,
+                update_command(&self.runtime)
+            ),
+            "baseline",
+            &out,
+        )
     }
 
     /// Parse a baseline file. The count lines are derived from the entries and the total, so
     /// they are checked for form but their numbers are not trusted: a hand-edited entry needs
     /// no arithmetic.
     pub fn parse(path: &Path, text: &str) -> Result<Baseline, Diagnostic> {
-        let corrupt = |line: usize, what: String| {
-            Diagnostic::new(
-                path,
-                line,
-                1,
-                format!(
-                    "corrupted baseline: {what}; restore it from version control or write it again with `cargo xtask conformance --runtime NAME --update-baseline`"
-                ),
-            )
-        };
-        let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
-        if lines.next().map(|(_, l)| l.trim_end()) != Some("---") {
-            return Err(corrupt(1, "it must start with a `---` line".into()));
-        }
-        let mut closed = false;
-        for (_, l) in lines.by_ref() {
-            if l.trim_end() == "---" {
-                closed = true;
-                break;
-            }
-        }
-        if !closed {
-            return Err(corrupt(
-                1,
-                "the metadata header is not closed by a `---` line".into(),
-            ));
-        }
+        let corrupt =
+            |line: usize, what: String| snapshot::corrupt(snapshot::BASELINE, path, line, &what);
+        let lines = snapshot::split(snapshot::BASELINE, path, text)?.body;
         let (mut runtime, mut version, mut total) = (None, None, None);
         let mut entries = BTreeMap::new();
         for (n, l) in lines {
@@ -304,7 +246,7 @@ impl Baseline {
                 );
             } else {
                 let (word, rest) = l.split_once([' ', ':']).unwrap_or((l, ""));
-                let Some(status) = parse_status(word) else {
+                let Some(status) = Status::parse(word) else {
                     return Err(corrupt(
                         n,
                         format!("unexpected line `{l}` (expected `STATUS case-id: first divergent line`)"),
@@ -354,7 +296,7 @@ impl Baseline {
 
     /// Write the file atomically: a reader (or an interrupted run) never sees half of it.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        write_atomic(path, self.render().as_bytes())
+        crate::input::files::write_atomic(path, self.render().as_bytes())
     }
 }
 
@@ -654,7 +596,7 @@ mod tests {
         assert!(text.contains("\nTIMEOUT loop/t\n"), "{text}");
         assert_eq!(Baseline::parse(Path::new("b.snap"), &text).unwrap(), b);
         // The expected-trace reader of case snapshots accepts the file too: same format.
-        assert!(crate::judge::expect::snapshot::parse(Path::new("b.snap"), &text).is_ok());
+        assert!(crate::input::snapshot::parse(Path::new("b.snap"), &text).is_ok());
     }
 
     #[test]

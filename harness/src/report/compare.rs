@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::judge::outcome::Status;
-use crate::report::results::{CaseResult, Results, STATUSES};
+use crate::judge::outcome::{Counts, Status};
+use crate::report::results::{CaseResult, Results};
 
 /// The lists a changed case can land in, in the order the comment shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,8 +84,8 @@ pub struct RuntimeRow {
     pub name: String,
     pub version_before: Option<String>,
     pub version_after: Option<String>,
-    pub before: Option<BTreeMap<Status, usize>>,
-    pub after: Option<BTreeMap<Status, usize>>,
+    pub before: Option<Counts>,
+    pub after: Option<Counts>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,12 +96,14 @@ pub struct Comparison {
     pub items: Vec<Item>,
 }
 
-fn count(results: &Results, runtime: &str) -> BTreeMap<Status, usize> {
-    let mut c: BTreeMap<Status, usize> = STATUSES.iter().map(|s| (*s, 0)).collect();
-    for r in results.results.iter().filter(|r| r.runtime == runtime) {
-        *c.entry(r.status).or_default() += 1;
-    }
-    c
+fn count(results: &Results, runtime: &str) -> Counts {
+    Counts::of(
+        results
+            .results
+            .iter()
+            .filter(|r| r.runtime == runtime)
+            .map(|r| r.status),
+    )
 }
 
 fn runtime_names(r: &Results) -> BTreeSet<String> {
@@ -213,11 +215,11 @@ impl Comparison {
             .collect();
         let _ = writeln!(out, "**{}**\n", headline.join(" · "));
         out.push_str("| runtime | version |");
-        for s in STATUSES {
+        for s in Status::ALL {
             let _ = write!(out, " {} |", s.as_str());
         }
         out.push_str("\n| --- | --- |");
-        for _ in STATUSES {
+        for _ in Status::ALL {
             out.push_str(" ---: |");
         }
         out.push('\n');
@@ -233,10 +235,8 @@ impl Comparison {
                 _ => code(&row.name),
             };
             let _ = write!(out, "| {name} | {} |", version.replace('|', "\\|"));
-            for s in STATUSES {
-                let get = |m: &Option<BTreeMap<Status, usize>>| {
-                    m.as_ref().map(|m| m.get(&s).copied().unwrap_or(0))
-                };
+            for s in Status::ALL {
+                let get = |m: &Option<Counts>| m.as_ref().map(|m| m.get(s));
                 let text = match (get(&row.before), get(&row.after)) {
                     (Some(b), Some(a)) => cell(b, a),
                     (Some(b), None) => format!("{b} → —"),

@@ -23,9 +23,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::judge::outcome::Status;
-use crate::report::results::{CaseResult, Results, STATUSES};
 use crate::input::spec::SpecIndex;
+use crate::judge::outcome::Status;
+use crate::report::results::{CaseResult, Results};
 
 /// Where `cargo xtask report` looks for results files when none is named, relative to the
 /// checkout. Runs are not committed (their durations and dates change every time); CI and
@@ -296,7 +296,7 @@ pub fn build(inputs: &[Input], spec: &SpecIndex) -> Result<Matrix, String> {
                 error: rt.error.clone(),
                 file: file.clone(),
                 generated_at: input.results.run.generated_at.clone(),
-                counts: STATUSES.iter().map(|s| (*s, 0)).collect(),
+                counts: Status::ALL.iter().map(|s| (*s, 0)).collect(),
             });
         }
         for r in &input.results.results {
@@ -795,7 +795,7 @@ impl Matrix {
             r#"<h2 id="runtimes">Runtimes</h2>
 <table class="facts" id="facts"><thead><tr><th>runtime</th><th>version</th><th>adapter</th><th>source</th><th>platform</th><th>results file</th>"#,
         );
-        for s in STATUSES {
+        for s in Status::ALL {
             let _ = write!(o, r#"<th class="{0}">{1} {0}</th>"#, s.as_str(), symbol(s));
         }
         o.push_str("</tr></thead><tbody>\n");
@@ -831,7 +831,7 @@ impl Matrix {
                     .map(|g| format!("<br><small>{}</small>", escape_html(g)))
                     .unwrap_or_default()
             );
-            for s in STATUSES {
+            for s in Status::ALL {
                 let _ = write!(
                     o,
                     r#"<td class="n" data-rt="{}" data-status="{}">{}</td>"#,
@@ -925,7 +925,7 @@ impl Matrix {
             r#"<h2 id="matrix">Cases × runtimes</h2>
 <p class="legend">"#,
         );
-        for s in STATUSES {
+        for s in Status::ALL {
             let _ = write!(
                 o,
                 r#"<span class="{0}">{1} {0}</span>"#,
@@ -1011,11 +1011,11 @@ impl Matrix {
             plural(self.columns.len())
         );
         o.push_str("| runtime | version | adapter | source | platform |");
-        for s in STATUSES {
+        for s in Status::ALL {
             let _ = write!(o, " {} {} |", symbol(s), s.as_str());
         }
         o.push_str("\n|---|---|---|---|---|");
-        o.push_str(&"---:|".repeat(STATUSES.len()));
+        o.push_str(&"---:|".repeat(Status::ALL.len()));
         o.push('\n');
         for (col, name) in self.columns.iter().zip(&names) {
             if col.available {
@@ -1034,7 +1034,7 @@ impl Matrix {
                 );
             }
             let _ = write!(o, " {} |", escape_md(opt(&col.platform)));
-            for s in STATUSES {
+            for s in Status::ALL {
                 let _ = write!(o, " {} |", col.counts.get(&s).copied().unwrap_or(0));
             }
             o.push('\n');

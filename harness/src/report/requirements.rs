@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::judge::outcome::Status;
 use crate::input::project::Suite;
-use crate::exec::runner::Record;
+use crate::judge::outcome::Status;
+use crate::judge::record::Record;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaScore {
@@ -62,10 +62,10 @@ pub fn requirement_view(suite: &Suite, records: &[Record], runtime: &str) -> Vec
 mod tests {
     use super::*;
     use crate::input::case::{Case, ModuleKind};
-    use crate::judge::expect::Ordering;
     use crate::input::features::Features;
-    use crate::judge::outcome::Outcome;
+    use crate::input::order::Ordering;
     use crate::input::spec::SpecIndex;
+    use crate::judge::outcome::Outcome;
     use std::path::{Path, PathBuf};
 
     fn case(id: &str, spec: &[&str]) -> Case {

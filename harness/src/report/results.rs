@@ -11,34 +11,18 @@
 //! runtime, because that is what CI systems already know how to show.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::judge::outcome::Status;
 use crate::input::project::Suite;
-use crate::exec::runner::{Record, RunConfig, RuntimeList};
+use crate::judge::outcome::{Counts, Status};
+use crate::judge::record::{Record, RuntimeList};
 
 /// The schema name and major version written into, and required of, every results file.
 /// Adding a field keeps the version; renaming, removing or changing the meaning of one bumps it.
 pub const SCHEMA: &str = "ah-results/1";
-
-/// Every status, in the order reports show them.
-pub const STATUSES: [Status; 6] = [
-    Status::Pass,
-    Status::Fail,
-    Status::Timeout,
-    Status::Crash,
-    Status::Error,
-    Status::Unsupported,
-];
-
-/// The inverse of [`Status::as_str`].
-pub fn parse_status(s: &str) -> Option<Status> {
-    STATUSES.into_iter().find(|st| st.as_str() == s)
-}
 
 /// `Status` is serialised by the outcome module; reading it back lives here, with the only
 /// format that needs it.
@@ -51,7 +35,7 @@ mod status_serde {
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Status, D::Error> {
         let s = String::deserialize(de)?;
-        parse_status(&s).ok_or_else(|| {
+        Status::parse(&s).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "unknown status `{s}` (expected one of PASS, FAIL, TIMEOUT, CRASH, ERROR, UNSUPPORTED)"
             ))
@@ -199,22 +183,12 @@ fn millis(d: Duration) -> f64 {
     (d.as_micros() as f64) / 1000.0
 }
 
-/// Count records per status, with every status present.
-pub fn counts(statuses: impl IntoIterator<Item = Status>) -> BTreeMap<String, usize> {
-    let mut c: BTreeMap<String, usize> = STATUSES
-        .iter()
-        .map(|s| (s.as_str().to_string(), 0))
-        .collect();
-    for s in statuses {
-        *c.entry(s.as_str().to_string()).or_default() += 1;
-    }
-    c
-}
 
 impl Results {
     /// The results of one run. `suite` adds each case's title and requirement IDs.
     pub fn from_run(
-        cfg: &RunConfig,
+        repeat: u32,
+        timeout: Option<Duration>,
         suite: Option<&Suite>,
         runtimes: &RuntimeList,
         records: &[Record],
@@ -245,7 +219,7 @@ impl Results {
                     platform: ok.map(|f| f.platform.clone()),
                     flags: ok.map(|f| f.flags.clone()),
                     error,
-                    counts: counts(statuses),
+                    counts: Counts::of(statuses).by_name(),
                 }
             })
             .collect();
@@ -259,8 +233,8 @@ impl Results {
             run: RunInfo {
                 generated_at: Some(utc_now()),
                 harness_version: env!("CARGO_PKG_VERSION").to_string(),
-                repeat: cfg.repeat.max(1),
-                timeout_ms: cfg.timeout.map(|t| t.as_millis() as u64),
+                repeat: repeat.max(1),
+                timeout_ms: timeout.map(|t| t.as_millis() as u64),
             },
             runtimes,
             results,
@@ -459,12 +433,13 @@ pub fn merge(parts: Vec<(String, Results)>) -> Result<Results, String> {
     }
     results.sort_by(|a, b| (&a.runtime, &a.case).cmp(&(&b.runtime, &b.case)));
     for rt in &mut runtimes {
-        rt.counts = counts(
+        rt.counts = Counts::of(
             results
                 .iter()
                 .filter(|r| r.runtime == rt.name)
                 .map(|r| r.status),
-        );
+        )
+        .by_name();
     }
     Ok(Results {
         schema: SCHEMA.to_string(),
@@ -472,31 +447,6 @@ pub fn merge(parts: Vec<(String, Results)>) -> Result<Results, String> {
         runtimes,
         results,
     })
-}
-
-/// Write a file so that readers see either the old content or the new, never half of it:
-/// the bytes go to a temp file in the same directory, which is then renamed over the target.
-/// Missing parent directories are created.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ah-write-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // Temp files are private (0600); what we write is meant to be read, as any file would be.
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.as_file().sync_all()?;
-    // The temp file is removed if this fails (dropping it deletes it).
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, without a date library.
@@ -532,8 +482,8 @@ fn rfc3339(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::adapter::RuntimeFacts;
     use crate::judge::outcome::Outcome;
+    use crate::judge::record::RuntimeFacts;
 
     fn outcome(status: Status, trace: &[&str], detail: &str) -> Outcome {
         Outcome {
@@ -584,7 +534,7 @@ mod tests {
                 Outcome::error("runtime nope cannot be used"),
             ),
         ];
-        Results::from_run(&RunConfig::default(), None, &runtimes, &records)
+        Results::from_run(1, None, None, &runtimes, &records)
     }
 
     #[test]
@@ -680,19 +630,5 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_767_225_599), "2025-12-31T23:59:59Z");
-    }
-
-    #[test]
-    fn atomic_write_replaces_the_whole_file_and_leaves_no_temp() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("sub/out.json");
-        write_atomic(&p, b"first").unwrap();
-        write_atomic(&p, b"second").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
     }
 }

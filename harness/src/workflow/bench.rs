@@ -10,11 +10,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::exec::adapter::Adapter;
-use crate::input::case::Case;
-use crate::judge::outcome::{self, Status};
 use crate::exec::prelude::{self, Extensions};
-use crate::input::project::{Project, Suite};
 use crate::exec::reference::ReferenceAdapter;
+use crate::input::case::Case;
+use crate::input::project::{Project, Suite};
+use crate::judge::outcome::{self, Status};
 
 /// Mean time per case of each part of an engine run.
 #[derive(Debug, Default, Clone, Copy)]
@@ -179,7 +179,7 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
 
     // Warm-up round, which also checks the cases still pass.
     for case in &cases {
-        let expected = crate::judge::expect::snapshot::read(&case.snapshot_path())
+        let expected = crate::input::snapshot::read(&case.snapshot_path())
             .ok()
             .flatten();
         let exec = adapter.execute(case, timeout);
@@ -195,7 +195,7 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
     for _ in 0..rounds {
         let t = Instant::now();
         for case in &cases {
-            let expected = crate::judge::expect::snapshot::read(&case.snapshot_path())
+            let expected = crate::input::snapshot::read(&case.snapshot_path())
                 .ok()
                 .flatten();
             let exec = adapter.execute(case, timeout);
@@ -454,7 +454,8 @@ pub fn run_process(
     name: &str,
     rounds: usize,
 ) -> Result<ProcessReport, String> {
-    let registry = crate::exec::runtimes::Registry::load(&project.root).map_err(|d| d.to_string())?;
+    let registry =
+        crate::exec::runtimes::Registry::load(&project.root).map_err(|d| d.to_string())?;
     let adapter = registry.prepare(name)?;
     // The same parallelism the suite runs with.
     let workers = crate::exec::runner::default_workers(&[name.to_string()]);
@@ -507,7 +508,8 @@ pub fn run_process(
         let not_zero = std::sync::atomic::AtomicUsize::new(0);
         spread(workers, runs.len(), |i| {
             let (main, dir, timeout) = &runs[i];
-            if adapter.run_file(main, dir, *timeout).ended != crate::exec::process::Ended::Exited(0) {
+            if adapter.run_file(main, dir, *timeout).ended != crate::exec::process::Ended::Exited(0)
+            {
                 not_zero.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
         });
@@ -522,7 +524,7 @@ pub fn run_process(
         pool: true,
         ..cfg.clone()
     };
-    let passes = |records: &[crate::exec::runner::Record]| {
+    let passes = |records: &[crate::judge::record::Record]| {
         records
             .iter()
             .filter(|r| r.outcome.status == Status::Pass)

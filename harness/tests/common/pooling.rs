@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use harness::judge::outcome::Outcome;
-use harness::input::project::{Project, Suite};
 use harness::exec::runner::{self, RunConfig};
+use harness::input::project::{Project, Suite};
+use harness::judge::outcome::Outcome;
 
 pub fn run(project: &Project, suite: &Suite, pool: bool) -> BTreeMap<String, Outcome> {
     let cfg = RunConfig {
