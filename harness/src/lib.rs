@@ -13,7 +13,8 @@
 //!   runner that turns cases into libtest trials.
 //! - [`report`]: what a run leaves — results JSON and JUnit, baselines, comparisons, requirement
 //!   scores, the cross-runtime matrix.
-//! - [`workflow`]: the commands — the bench and the tests' prerequisites.
+//! - [`workflow`]: the commands the front door (`xtask`) offers — conformance runs with their
+//!   outputs and baselines, reports, the runtimes, the bench, the tests' prerequisites.
 //!
 //! One data flow: case file → [`input::case`] → [`exec::prelude`] (render) → an
 //! [`exec::adapter::Adapter`] (execute) → [`judge::trace`] → [`judge::expect`] →

@@ -17,10 +17,11 @@
 //!   a rename);
 //! - the register defines no requirement: IDs live in the area files only.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use harness::input::project::{Project, Suite};
+use harness::input::register::{code_spans, Register};
 use harness::input::spec::SpecIndex;
 use harness::judge::outcome::Status;
 use harness::report::baseline::{self, Baseline, Entry};
@@ -30,62 +31,9 @@ const REGISTER: &str = "spec/divergences.md";
 /// Runtimes whose baselines must be empty: the expected traces are theirs.
 const NORMATIVE: &[&str] = &["reference", "node@26"];
 
-/// The backquoted spans of one line (inline code with single backquotes).
-fn code_spans(line: &str) -> impl Iterator<Item = &str> {
-    line.split('`').skip(1).step_by(2)
-}
-
-/// `(level, text)` when the line is an ATX heading.
-fn heading(line: &str) -> Option<(usize, &str)> {
-    let level = line.bytes().take_while(|b| *b == b'#').count();
-    if !(1..=6).contains(&level) {
-        return None;
-    }
-    line[level..].strip_prefix(' ').map(|t| (level, t.trim()))
-}
-
-/// Runtime name → every backquoted span found in the sections naming that runtime.
-fn sections(register: &str) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    // The open runtime section: its heading level and the runtimes it names.
-    let mut open: Option<(usize, Vec<String>)> = None;
-    let mut fenced = false;
-    for line in register.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
-        if let Some((level, text)) = heading(line) {
-            if open.as_ref().is_some_and(|(l, _)| level <= *l) {
-                open = None;
-            }
-            let first = text.split_whitespace().next().unwrap_or("");
-            if open.is_none() && (first == "Runtime" || first == "Runtimes") {
-                let names: Vec<String> = code_spans(text).map(str::to_string).collect();
-                for n in &names {
-                    out.entry(n.clone()).or_default();
-                }
-                open = Some((level, names));
-            }
-            continue;
-        }
-        if let Some((_, names)) = &open {
-            for span in code_spans(line) {
-                for n in names {
-                    out.entry(n.clone()).or_default().insert(span.to_string());
-                }
-            }
-        }
-    }
-    out
-}
-
 /// One line per non-passing case of `baselines` that the register does not explain.
 fn unexplained(register: &str, baselines: &[Baseline]) -> Vec<String> {
-    let sections = sections(register);
+    let reg = Register::parse(register);
     let mut problems = Vec::new();
     for b in baselines {
         if NORMATIVE.contains(&b.runtime.as_str()) {
@@ -99,9 +47,11 @@ fn unexplained(register: &str, baselines: &[Baseline]) -> Vec<String> {
             }
             continue;
         }
-        let known = sections.get(&b.runtime);
+        let named = reg.sections.iter().any(|s| s.runtimes.contains(&b.runtime));
+        let mentioned = reg.mentioned(&b.runtime);
+        let known = named.then_some(&mentioned);
         for (id, e) in &b.entries {
-            if known.is_some_and(|ids| ids.contains(id)) {
+            if known.is_some_and(|ids| ids.contains(id.as_str())) {
                 continue;
             }
             let why = if known.is_none() {
@@ -262,14 +212,16 @@ fn sections_follow_the_heading_convention() {
 ## Runtime `d`
 ```
 ";
-    let s = sections(text);
-    let ids = |r: &str| s.get(r).cloned().unwrap_or_default();
+    let r = Register::parse(text);
+    let ids = |rt: &str| r.mentioned(rt);
     assert!(ids("a").contains("x/one") && ids("a").contains("x/three"));
     assert!(!ids("a").contains("x/four"));
     assert!(ids("b").contains("x/five") && ids("c").contains("x/four"));
     assert!(!ids("b").contains("x/six"));
     assert!(
-        !s.contains_key("d"),
+        !r.sections
+            .iter()
+            .any(|s| s.runtimes.iter().any(|n| n == "d")),
         "headings inside code fences do not count"
     );
 }
@@ -325,4 +277,105 @@ fn unexplained_names_each_missing_case_and_any_normative_failure() {
         problems[2].starts_with("node@26: x/explained is FAIL"),
         "{problems:#?}"
     );
+}
+
+/// Every failure a baseline lists has a cause: the register lists it under `- Cases` of a cause
+/// heading in its runtime's section, so a report can say why it fails, not only that it is
+/// mentioned somewhere.
+#[test]
+fn every_baseline_failure_has_a_cause_heading() {
+    let project = Project::locate();
+    let reg = Register::parse(&register(&project.root));
+    let mut missing = Vec::new();
+    for b in read_baselines(&project.root) {
+        if NORMATIVE.contains(&b.runtime.as_str()) {
+            continue;
+        }
+        for id in b.entries.keys() {
+            if reg.causes(&b.runtime, id).is_empty() {
+                missing.push(format!("{}: {id}", b.runtime));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{REGISTER}: these failures are mentioned but listed under no cause's `- Cases` item:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The counts a runtime section states (`89 of 287 cases fail`) are those of its baseline, so
+/// the register cannot go stale when a baseline moves.
+#[test]
+fn the_registers_stated_counts_match_the_baselines() {
+    let project = Project::locate();
+    let reg = Register::parse(&register(&project.root));
+    let baselines = read_baselines(&project.root);
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for s in &reg.sections {
+        let (Some((failing, total)), [runtime]) = (s.stated_counts, s.runtimes.as_slice()) else {
+            continue;
+        };
+        let Some(b) = baselines.iter().find(|b| &b.runtime == runtime) else {
+            continue;
+        };
+        checked += 1;
+        // "N of M cases fail" counts the failures; UNSUPPORTED cases are stated apart.
+        let failures = b
+            .entries
+            .values()
+            .filter(|e| e.status != Status::Unsupported)
+            .count();
+        if (failing, total) != (failures, b.total) {
+            wrong.push(format!(
+                "line {}: `{runtime}` says {failing} of {total} cases fail; its baseline says {failures} of {}",
+                s.line,
+                b.total
+            ));
+        }
+    }
+    assert!(checked >= 3, "only {checked} sections state counts");
+    assert!(
+        wrong.is_empty(),
+        "{REGISTER}: stale counts:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// A failure printed in the terminal carries its rules and the register's cause for that
+/// runtime, and the same case on a runtime whose section does not list it carries no cause.
+#[test]
+fn a_failure_report_names_rules_and_the_registers_cause() {
+    let project = Project::locate();
+    let suite =
+        Suite::load_project(&project).unwrap_or_else(|d| panic!("the corpus does not load:\n{d}"));
+    let bun = read_baselines(&project.root)
+        .into_iter()
+        .find(|b| b.runtime == "bun")
+        .expect("a bun baseline");
+    let (id, _) = bun.entries.iter().next().expect("bun fails some case");
+    let case = suite
+        .cases
+        .iter()
+        .find(|c| &c.id == id)
+        .expect("case in corpus");
+    let text = harness::exec::runner::why(&suite, "bun", case);
+    let cause = &suite.register.causes("bun", id)[0];
+    assert!(
+        text.contains(&format!(
+            "known cause (spec/divergences.md, line {}): {}",
+            cause.line, cause.title
+        )),
+        "{text}"
+    );
+    for rid in &case.spec {
+        let rule = &suite.spec.get(rid).expect("known requirement").title;
+        assert!(
+            text.contains(&format!("requirement {rid}: {rule}")),
+            "{text}"
+        );
+    }
+    let on_node = harness::exec::runner::why(&suite, "node@26", case);
+    assert!(!on_node.contains("known cause"), "{on_node}");
 }

@@ -5,13 +5,12 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use harness::judge::outcome::Status;
 use harness::report::baseline::Baseline;
 
 mod common;
-use common::{copy_dir, real_root, write};
+use common::{copy_dir, real_root, write, xtask_split as xtask};
 
 /// A checkout with the real cases and spec, and no baselines.
 fn checkout() -> tempfile::TempDir {
@@ -23,21 +22,6 @@ fn checkout() -> tempfile::TempDir {
 
 fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap()
-}
-
-/// Run xtask in `root`; exit code, stdout, stderr.
-fn xtask(root: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("AH_PROJECT_ROOT", root)
-        .current_dir(root)
-        .output()
-        .expect("xtask runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// IDs of the cases that have an expected trace, sorted.
@@ -328,12 +312,12 @@ fn crashes_timeouts_removed_and_added_cases_are_each_named() {
     write(
         r,
         "cases/zz-new/hang.yaml",
-        &format!("title: never ends\nspec: [{req}]\ntimeout_ms: 300\nscript: |\n  trace('spinning');\n  setTimeout(() => {{ for (;;) {{}} }}, 0);\n"),
+        &format!("title: never ends\nspec: [{req}]\nfeatures: []\ntimeout_ms: 300\nscript: |\n  trace('spinning');\n  setTimeout(() => {{ for (;;) {{}} }}, 0);\n"),
     );
     write(
         r,
         "cases/zz-new/rejected.yaml",
-        &format!("title: does not parse\nspec: [{req}]\nscript: |\n  trace('x'; )\n"),
+        &format!("title: does not parse\nspec: [{req}]\nfeatures: []\nscript: |\n  trace('x'; )\n"),
     );
     let (code, out, err) = xtask(r, &["conformance", "--check"]);
     assert_eq!(code, 1, "{out}{err}");

@@ -5,27 +5,13 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::write;
+use common::{write, xtask, xtask_split};
 
 fn checkout() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "cases/features.txt", "setTimeout  # timers\n");
     write(dir.path(), "spec/x.md", "# X\n\n### X-RULE-001 — a rule\n");
     dir
-}
-
-fn xtask(root: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("AH_PROJECT_ROOT", root)
-        .output()
-        .expect("xtask runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
 }
 
 #[test]
@@ -141,7 +127,7 @@ fn interrupt_while_cases_spin(extra: &[&str]) {
         write(
             root.path(),
             &format!("cases/busy-{i}.yaml"),
-            "title: spawns a child and spins\nspec: [X-RULE-001]\nscript: |\n  import { spawn } from 'node:child_process';\n  spawn('sleep', ['271.5'], { stdio: 'ignore' });\n  trace('spinning');\n  for (;;) {}\n",
+            "title: spawns a child and spins\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  import { spawn } from 'node:child_process';\n  spawn('sleep', ['271.5'], { stdio: 'ignore' });\n  trace('spinning');\n  for (;;) {}\n",
         );
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -200,13 +186,22 @@ fn interrupt_while_cases_spin(extra: &[&str]) {
 #[test]
 fn corrupted_or_truncated_snapshots_exit_2_located_and_untouched() {
     let root = checkout();
-    let case = "title: a case\nspec: [X-RULE-001]\nscript: |\n  trace('a', 1);\n";
+    let case = "title: a case\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  trace('a', 1);\n";
     write(root.path(), "cases/good.yaml", case);
     write(root.path(), "cases/garbled.yaml", case);
     write(root.path(), "cases/truncated.yaml", case);
     // A good run first, to bless real snapshots on the embedded reference runtime.
     let (code, out) = xtask(root.path(), &["conformance", "--bless"]);
-    assert_eq!(code, 1, "a first run has nothing blessed yet: {out}");
+    // Blessing asks for the observed traces: the run did what was asked, and says where.
+    assert_eq!(code, 0, "a first run blesses every case: {out}");
+    assert!(
+        out.contains("blessed: pending snapshot written to cases/good.snap.new"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("bless it with"),
+        "no advice to do what is being done: {out}"
+    );
     for name in ["good", "garbled", "truncated"] {
         let dir = root.path().join("cases");
         std::fs::rename(
@@ -247,7 +242,7 @@ fn an_invalid_adapter_file_or_unknown_runtime_exits_2_before_running() {
     write(
         root.path(),
         "cases/a.yaml",
-        "title: a case\nspec: [X-RULE-001]\nscript: |\n  trace('a', 1);\n",
+        "title: a case\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  trace('a', 1);\n",
     );
     let adapter = root.path().join("bad.toml");
     std::fs::write(
@@ -278,15 +273,10 @@ fn format_json_keeps_stdout_pure_json_and_the_summary_on_stderr() {
     write(
         root.path(),
         "cases/a.yaml",
-        "title: a case\nspec: [X-RULE-001]\nscript: |\n  trace('a', 1);\n",
+        "title: a case\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  trace('a', 1);\n",
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["conformance", "--bless", "--format", "json"])
-        .env("AH_PROJECT_ROOT", root.path())
-        .output()
-        .expect("xtask runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (_, stdout, stderr) =
+        xtask_split(root.path(), &["conformance", "--bless", "--format", "json"]);
     let mut events = 0;
     for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line)
@@ -297,4 +287,60 @@ fn format_json_keeps_stdout_pure_json_and_the_summary_on_stderr() {
     }
     assert!(events >= 2, "{stdout}");
     assert!(stderr.contains("summary: reference"), "{stderr}");
+}
+
+#[test]
+fn libtest_options_reach_libtest_with_or_without_the_separator_and_help_is_generated() {
+    let root = checkout();
+    for id in ["a/one", "a/two"] {
+        write(
+            root.path(),
+            &format!("cases/{id}.yaml"),
+            "title: a case\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  trace('a', 1);\n",
+        );
+    }
+    for args in [
+        &["conformance", "--runtime", "reference", "--", "--list"][..],
+        &["conformance", "--list"],
+        &["conformance", "-r", "reference", "a/", "--list"],
+    ] {
+        let (code, out, _) = xtask_split(root.path(), args);
+        assert_eq!(code, 0, "{args:?}: {out}");
+        assert!(out.contains("a/one: test"), "{args:?}: {out}");
+        assert!(out.contains("a/two: test"), "{args:?}: {out}");
+    }
+    // A filter then --skip and --test-threads, after an option of conformance's own.
+    let (_, out, _) = xtask_split(
+        root.path(),
+        &[
+            "conformance",
+            "--timeout-ms",
+            "5000",
+            "a/",
+            "--skip",
+            "two",
+            "--test-threads",
+            "1",
+        ],
+    );
+    assert!(out.contains("running 1 test"), "{out}");
+    assert!(out.contains("[reference] a/one"), "{out}");
+    assert!(out.contains("1 filtered out"), "{out}");
+    // A libtest option libtest does not know is a usage error.
+    let (code, _) = xtask(root.path(), &["conformance", "--frobnicate"]);
+    assert_eq!(code, 2);
+
+    for args in [&["help", "conformance"][..], &["conformance", "--help"]] {
+        let (code, out, _) = xtask_split(root.path(), args);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("Usage: cargo xtask conformance"), "{out}");
+        assert!(out.contains("--update-baseline"), "{out}");
+        assert!(out.contains("libtest"), "{out}");
+    }
+    let (code, out, _) = xtask_split(root.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Commands:") && out.contains("compare"),
+        "{out}"
+    );
 }

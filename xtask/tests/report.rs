@@ -21,23 +21,7 @@ use harness::judge::outcome::Status;
 use harness::report::results::Results;
 
 mod common;
-use common::{copy_dir, real_root};
-
-fn xtask(root: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    c.args(args).env("AH_PROJECT_ROOT", root).current_dir(root);
-    c
-}
-
-fn finish(mut c: Command) -> (i32, String) {
-    let out = c.output().expect("xtask runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
+use common::{copy_dir, finish, real_root, xtask_command as xtask};
 
 /// The Chromium binary: `AH_CHROMIUM`, else `chromium` or `chromium-browser` on PATH.
 fn chromium() -> PathBuf {

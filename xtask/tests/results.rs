@@ -1,29 +1,13 @@
 //! Machine-readable output as a user meets it: `--results` (JSON), `--junit` (XML) and
 //! `cargo xtask compare` on files written by real runs of a temp copy of the corpus.
 
-use std::path::Path;
 use std::process::Command;
 
 use harness::judge::outcome::Status;
 use harness::report::results::Results;
 
 mod common;
-use common::{copy_dir, real_root};
-
-fn xtask(root: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("AH_PROJECT_ROOT", root)
-        .current_dir(root)
-        .output()
-        .expect("xtask runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
+use common::{copy_dir, finish, real_root, xtask};
 
 #[test]
 fn results_and_junit_describe_every_case_and_compare_reads_them() {
@@ -236,19 +220,11 @@ fn unsupported_cases_are_recorded_and_adapter_files_get_their_own_baseline() {
 #[test]
 fn shards_partition_the_corpus_and_merge_into_one_run() {
     let dir = tempfile::tempdir().unwrap();
+    // On the real checkout, as a user runs it there.
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(args)
-            .output()
-            .expect("xtask runs");
-        (
-            out.status.code().unwrap_or(-1),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        )
+        let mut c = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        c.args(args);
+        finish(c)
     };
     let whole = dir.path().join("whole.json");
     let (code, out) = run(&["conformance", "--results", whole.to_str().unwrap()]);

@@ -80,11 +80,7 @@ fn main() -> ExitCode {
     let _ = writeln!(md, "```");
     if write {
         let path = project.root.join("reports/bench.md");
-        let tmp = path.with_extension("md.tmp");
-        let done = std::fs::create_dir_all(project.root.join("reports"))
-            .and_then(|_| std::fs::write(&tmp, &md))
-            .and_then(|_| std::fs::rename(&tmp, &path));
-        if let Err(e) = done {
+        if let Err(e) = harness::input::files::write_atomic(&path, md.as_bytes()) {
             eprintln!("ah-bench: cannot write {}: {e}", path.display());
             return ExitCode::from(1);
         }

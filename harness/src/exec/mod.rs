@@ -3,9 +3,12 @@
 //! trials. Uses the input and judge floors.
 
 pub mod adapter;
+pub mod adapter_file;
+pub mod executor;
 pub mod pool;
 pub mod prelude;
 pub mod process;
+pub mod process_adapter;
 pub mod reference;
 pub mod runner;
 pub mod runtimes;

@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::exec::adapter::{Adapter, ProcessAdapter};
+use crate::exec::adapter::Adapter;
+use crate::exec::process_adapter::ProcessAdapter;
 
 use crate::judge::execution::{End, Execution};
 

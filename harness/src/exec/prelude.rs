@@ -49,16 +49,15 @@ pub enum ChannelIo {
 
 /// `node:fs` for an ES module prelude without importing it as an ES module (see
 /// [`ChannelIo::NodeRequire`]).
-const NODE_REQUIRE_FS_ESM: &str =
-    "import { createRequire } from 'node:module';\nconst fs = createRequire(import.meta.url)('node:fs');\n";
+const NODE_REQUIRE_FS_ESM: &str = include_str!("prelude/node-require-fs.mjs");
 
 /// `node:fs` for an ES module prelude from the runtime's own table (see
 /// [`ChannelIo::NodeBuiltin`]).
-const NODE_BUILTIN_FS_ESM: &str = "const fs = process.getBuiltinModule('node:fs');\n";
+const NODE_BUILTIN_FS_ESM: &str = include_str!("prelude/node-builtin-fs.mjs");
 
 /// The `fs` object of a pooled run (see [`ChannelIo::Pool`]), as CommonJS and as ESM.
-const POOL_FS_CJS: &str = "const fs = (() => {\n  const real = require('node:fs');\n  const wt = require('node:worker_threads');\n  return {\n    readFileSync: () => { const k = wt.workerData.key; delete wt.workerData.key; return k; },\n    openSync: () => real.openSync(wt.workerData.channel, 'w'),\n    writeSync: real.writeSync,\n  };\n})();\n";
-const POOL_FS_ESM: &str = "import * as realFs from 'node:fs';\nimport * as wt from 'node:worker_threads';\nconst fs = {\n  readFileSync: () => { const k = wt.workerData.key; delete wt.workerData.key; return k; },\n  openSync: () => realFs.openSync(wt.workerData.channel, 'w'),\n  writeSync: realFs.writeSync,\n};\n";
+const POOL_FS_CJS: &str = include_str!("prelude/pool-fs.cjs");
+const POOL_FS_ESM: &str = include_str!("prelude/pool-fs.mjs");
 
 /// The `fs` object the prelude body uses, built on Deno's API (only the three calls it makes),
 /// and `lazyProcessOn`: Deno builds its Node `process` object on first use, which costs a third
@@ -66,53 +65,7 @@ const POOL_FS_ESM: &str = "import * as realFs from 'node:fs';\nimport * as wt fr
 /// the case first reads `globalThis.process`, before it gets the object, so they still come
 /// first; when it never does, the end of the run and its uncaught errors are taken from Deno's
 /// own `unload`, `error` and `unhandledrejection` events, which carry the same facts.
-const DENO_FS: &str = r#"const fs = (() => {
-  const enc = new TextEncoder();
-  return {
-    readFileSync: (p) => Deno.readTextFileSync(p),
-    openSync: (p) => Deno.openSync(p, { write: true }),
-    writeSync: (f, s) => f.writeSync(enc.encode(s)),
-  };
-})();
-const lazyProcessOn = (() => {
-  const desc = Object.getOwnPropertyDescriptor(globalThis, 'process');
-  if (!desc || typeof desc.get !== 'function' || !desc.configurable) {
-    return (event, fn) => process.on(event, fn);
-  }
-  const wanted = [];
-  let real;
-  const get = function () {
-    if (real === undefined) {
-      real = desc.get.call(globalThis);
-      for (const [event, fn] of wanted) real.on(event, fn);
-    }
-    return real;
-  };
-  Object.defineProperty(globalThis, 'process', {
-    configurable: true,
-    enumerable: desc.enumerable,
-    get,
-    set: desc.set,
-  });
-  const addEvent = globalThis.addEventListener.bind(globalThis);
-  return (event, fn) => {
-    wanted.push([event, fn]);
-    if (real !== undefined) real.on(event, fn);
-    if (event === 'exit') {
-      addEvent('unload', () => {
-        if (real === undefined) fn(Deno.exitCode);
-      });
-    } else if (event === 'uncaughtExceptionMonitor') {
-      addEvent('error', (e) => {
-        if (real === undefined) fn(e.error, 'uncaughtException');
-      });
-      addEvent('unhandledrejection', (e) => {
-        if (real === undefined) fn(e.reason, 'unhandledRejection');
-      });
-    }
-  };
-})();
-"#;
+const DENO_FS: &str = include_str!("prelude/deno-fs.js");
 
 /// The prelude's configuration, as JSON inserted into the prelude text.
 fn config(case: &Case) -> String {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::exec::adapter::Adapter;
+use crate::exec::adapter::{first_lacking, Adapter};
 
 use crate::judge::execution::{End, Execution};
 
@@ -53,26 +53,17 @@ impl ReferenceAdapter {
     }
 }
 
-fn could_not(msg: String, started: Instant) -> Execution {
-    Execution::could_not(msg, started.elapsed())
-}
-
 impl Adapter for ReferenceAdapter {
     fn facts(&self) -> &RuntimeFacts {
         &self.facts
     }
 
     fn supports(&self, case: &Case) -> Result<(), String> {
-        match case
-            .features
-            .iter()
-            .find(|f| UNSUPPORTED.contains(&f.as_str()))
-        {
-            Some(f) => Err(format!(
-                "the reference runtime does not model feature `{f}` yet"
-            )),
-            None => Ok(()),
-        }
+        first_lacking(case, |f| {
+            UNSUPPORTED
+                .contains(&f)
+                .then(|| format!("the reference runtime does not model feature `{f}` yet"))
+        })
     }
 
     fn execute(&self, case: &Case, timeout: Duration) -> Execution {
@@ -98,7 +89,7 @@ impl Adapter for ReferenceAdapter {
         opts.timeout = timeout;
         let out = match run_on_worker(opts) {
             Ok(out) => out,
-            Err(e) => return could_not(e, started),
+            Err(e) => return Execution::could_not(e, started.elapsed()),
         };
         if dir.exists() {
             let _ = std::fs::remove_dir_all(&dir);

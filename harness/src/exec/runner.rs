@@ -2,7 +2,8 @@
 //! `--exact`, `--test-threads` and nextest behave as Rust users expect.
 //!
 //! Every trial records its [`Outcome`] in a shared list that the caller gets back with the
-//! libtest conclusion, for reports and baselines.
+//! libtest conclusion, for reports and baselines. The progress-bar run and the quiet run
+//! schedule the same jobs themselves, on the [`Executor`]'s worker threads.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -11,7 +12,7 @@ use std::time::Duration;
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
 use crate::exec::adapter::Adapter;
-
+use crate::exec::executor::Executor;
 use crate::exec::runtimes::Registry;
 use crate::input::case::Case;
 use crate::input::project::{Project, Suite};
@@ -23,8 +24,7 @@ use crate::judge::record::{Record, RuntimeList};
 /// the embedded reference runtime, the executable form of the spec. It needs nothing installed.
 pub const DEFAULT_RUNTIME: &str = crate::exec::reference::NAME;
 
-/// Stack size of the threads that run cases: enough for the reference runtime to run in place.
-pub const WORKER_STACK: usize = 16 * 1024 * 1024;
+pub use crate::exec::executor::WORKER_STACK;
 
 /// Give threads that libtest starts later a stack as big as [`WORKER_STACK`] (it reads
 /// `RUST_MIN_STACK`). Call first thing in `main`, before any thread exists.
@@ -129,6 +129,8 @@ struct Job {
     bless: bool,
     repeat: u32,
     timeout: Duration,
+    /// What a failure report adds: the rules the case checks and the register's causes.
+    why: String,
 }
 
 impl Job {
@@ -146,9 +148,26 @@ impl Job {
             Ok(a) => format!("{} {}", self.runtime, a.facts().version),
             Err(_) => self.runtime.clone(),
         };
+        let mut outcome = outcome;
+        if self.bless && !matches!(outcome.status, Status::Pass | Status::Unsupported) {
+            // Blessing asks for the observed trace, not for a match: a case whose trace was
+            // written as a pending snapshot has done what was asked.
+            match bless(&self.project, &self.case, &outcome) {
+                Ok(note) => {
+                    outcome.blessed = true;
+                    return (outcome, note);
+                }
+                Err(why_not) => {
+                    let mut message = describe(&runtime, &self.case, shown, &outcome);
+                    message.push_str(&self.why);
+                    message.push_str(&why_not);
+                    return (outcome, message);
+                }
+            }
+        }
         let mut message = describe(&runtime, &self.case, shown, &outcome);
-        if self.bless && outcome.status != Status::Pass {
-            message.push_str(&bless_note(&self.project, &self.case, &outcome));
+        if outcome.status != Status::Pass {
+            message.push_str(&self.why);
         }
         (outcome, message)
     }
@@ -226,10 +245,31 @@ fn plan(
                 bless: cfg.bless,
                 repeat: cfg.repeat.max(1),
                 timeout: cfg.timeout.or(case.timeout).unwrap_or(DEFAULT_TIMEOUT),
+                why: why(suite, name, case),
             });
         }
     }
     (runtimes, jobs)
+}
+
+/// The lines a failure of `case` on `runtime` ends with: each requirement it checks with its
+/// rule, and the causes the divergence register gives for it on that runtime, so a reader of
+/// the terminal learns what broke and whether it is known without opening the spec.
+pub fn why(suite: &Suite, runtime: &str, case: &Case) -> String {
+    let mut out = String::new();
+    for id in &case.spec {
+        let rule = suite.spec.get(id).map_or("", |r| r.title.as_str());
+        out.push_str(&format!("requirement {id}: {rule}\n"));
+    }
+    for c in suite.register.causes(runtime, &case.id) {
+        out.push_str(&format!(
+            "known cause ({}, line {}): {}\n",
+            crate::input::register::PATH,
+            c.line,
+            c.title
+        ));
+    }
+    out
 }
 
 fn sorted(mut records: Vec<Record>) -> Vec<Record> {
@@ -257,7 +297,12 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
                 .map(|reason| job.record(Outcome::unsupported(reason)));
             let trial = Trial::test(name, move || {
                 let (outcome, message) = job.run();
-                let passed = matches!(outcome.status, Status::Pass | Status::Unsupported);
+                let passed =
+                    outcome.blessed || matches!(outcome.status, Status::Pass | Status::Unsupported);
+                if outcome.blessed {
+                    // libtest shows a passing trial's name only; the note says where it went.
+                    eprint!("[{}] {}: {message}", job.runtime, job.case.id);
+                }
                 records
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -328,37 +373,32 @@ pub fn run_with_progress(
     {
         bar.set_style(style);
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done = Mutex::new(Vec::with_capacity(selected.len()));
     let workers = args
         .test_threads
         .unwrap_or_else(|| default_workers(&cfg.runtimes));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let _ = std::thread::Builder::new()
-                .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, || loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(job) = selected.get(i) else { break };
-                    let (outcome, message) = job.run();
-                    if started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
-                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                    }
-                    bar.set_message(format!("[{}] {}", job.runtime, job.case.id));
-                    bar.inc(1);
-                    done.lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push((job.record(outcome), message));
-                });
-        }
-    });
+    let mut done = Executor::new(workers).map_with_progress(
+        &selected,
+        |job| {
+            let (outcome, message) = job.run();
+            (job.record(outcome), message)
+        },
+        |job, _| {
+            if started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_message(format!("[{}] {}", job.runtime, job.case.id));
+            bar.inc(1);
+        },
+    );
     bar.finish_and_clear();
-    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
     done.sort_by(|a, b| (&a.0.case_id, &a.0.runtime).cmp(&(&b.0.case_id, &b.0.runtime)));
     let mut failed = 0u64;
     let mut passed = 0u64;
     for (rec, message) in &done {
-        if matches!(rec.outcome.status, Status::Pass | Status::Unsupported) {
+        if rec.outcome.blessed {
+            passed += 1;
+            print!("{message}");
+        } else if matches!(rec.outcome.status, Status::Pass | Status::Unsupported) {
             passed += 1;
         } else {
             failed += 1;
@@ -388,27 +428,10 @@ pub fn run_with_progress(
 /// For tools and tests that want the outcomes, not libtest's output.
 pub fn run_quiet(project: &Project, suite: &Suite, cfg: &RunConfig) -> (RuntimeList, Vec<Record>) {
     let (runtimes, jobs) = plan(project, suite, cfg, false);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let records = Mutex::new(Vec::with_capacity(jobs.len()));
-    let workers = default_workers(&cfg.runtimes);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            // A big stack lets the reference runtime run on this thread directly.
-            let spawned = std::thread::Builder::new()
-                .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, || loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let (outcome, _) = job.run();
-                    let rec = job.record(outcome);
-                    records.lock().unwrap_or_else(|p| p.into_inner()).push(rec);
-                });
-            if let Err(e) = spawned {
-                eprintln!("cannot start a worker thread: {e}");
-            }
-        }
+    let records = Executor::new(default_workers(&cfg.runtimes)).map(&jobs, |job| {
+        let (outcome, _) = job.run();
+        job.record(outcome)
     });
-    let records = records.into_inner().unwrap_or_else(|p| p.into_inner());
     (runtimes, sorted(records))
 }
 
@@ -423,17 +446,23 @@ pub fn run_case(adapter: &dyn Adapter, case: &Case, timeout: Duration) -> Outcom
 }
 
 /// Run a case `repeat` times; the first outcome stands unless a later run's trace differs,
-/// which makes the case flaky: a bug in the case (or the runtime), reported as FAIL.
+/// which makes the case flaky: a bug in the case (or the runtime), reported as FAIL. Traces
+/// are compared as the matcher compares them, normalised under the case's `order.free`
+/// groups: lines the case declares free to permute are not a difference.
 pub fn run_repeated(adapter: &dyn Adapter, case: &Case, timeout: Duration, repeat: u32) -> Outcome {
     let first = run_case(adapter, case, timeout);
     for i in 2..=repeat {
         let again = run_case(adapter, case, timeout);
-        if again.trace != first.trace {
-            let div = crate::judge::expect::first_divergence(&first.trace, &again.trace);
+        let (a, b) = (
+            case.ordering.normalise(&first.trace),
+            case.ordering.normalise(&again.trace),
+        );
+        if a != b {
+            let div = crate::judge::expect::first_divergence(&a, &b);
             let detail = match &div {
                 Some(d) => format!(
                     "flaky: run {i} of {repeat} gave a different trace than run 1\n{}",
-                    crate::judge::expect::render_diff(&first.trace, &again.trace, d)
+                    crate::judge::expect::render_diff(&a, &b, d)
                         .replace("--- expected", "--- run 1")
                         .replace("+++ observed", &format!("+++ run {i}"))
                 ),
@@ -492,19 +521,109 @@ fn describe(runtime: &str, case: &Case, path: &Path, o: &Outcome) -> String {
     msg
 }
 
-fn bless_note(project: &Project, case: &Case, o: &Outcome) -> String {
+/// `--bless` for a run that did not match: write its trace as a pending snapshot. `Ok` says
+/// where it went; `Err` why nothing was written (a crash or timeout has no trace worth keeping).
+fn bless(project: &Project, case: &Case, o: &Outcome) -> Result<String, String> {
     let blessable = o.status == Status::Fail || (o.status == Status::Error && !o.trace.is_empty());
     if !blessable {
-        return format!(
+        return Err(format!(
             "not blessed: a {} run has no trace worth keeping\n",
             o.status.as_str()
-        );
+        ));
     }
     match write_pending(project, case, &o.trace) {
-        Ok(()) => format!(
-            "pending snapshot written to {}; review it with `cargo insta review`\n",
+        Ok(()) => Ok(format!(
+            "blessed: pending snapshot written to {}; review it with `cargo insta review`\n",
             project.relative(&case.pending_snapshot_path()).display()
-        ),
-        Err(e) => format!("cannot write the pending snapshot: {e}\n"),
+        )),
+        Err(e) => Err(format!("cannot write the pending snapshot: {e}\n")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::execution::{End, Execution};
+    use crate::judge::record::RuntimeFacts;
+    use crate::judge::trace::Channel;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A runtime whose runs give the listed traces in turn.
+    struct Cycling {
+        facts: RuntimeFacts,
+        traces: Vec<Vec<&'static str>>,
+        next: AtomicUsize,
+    }
+
+    impl Adapter for Cycling {
+        fn facts(&self) -> &RuntimeFacts {
+            &self.facts
+        }
+        fn supports(&self, _: &Case) -> Result<(), String> {
+            Ok(())
+        }
+        fn execute(&self, _: &Case, _: Duration) -> Execution {
+            let i = self.next.fetch_add(1, Ordering::SeqCst) % self.traces.len();
+            Execution {
+                channel: Channel {
+                    events: self.traces[i].iter().map(|l| l.to_string()).collect(),
+                    started: true,
+                    ended: Some(0),
+                    ..Channel::default()
+                },
+                end: End::Exited(0),
+                channel_cut: false,
+                stdout_head: String::new(),
+                stderr_head: String::new(),
+                duration: Duration::ZERO,
+            }
+        }
+    }
+
+    fn case(yaml_order: &str) -> Case {
+        let mut spec = crate::input::spec::SpecIndex::default();
+        assert!(spec
+            .add_file(std::path::Path::new("s.md"), "# A\n### X-Y-001 — r\n")
+            .is_empty());
+        let text = format!("title: t\nspec: [X-Y-001]\nfeatures: []\n{yaml_order}script: x\n");
+        crate::input::case::parse_case(
+            std::path::Path::new("/nonexistent/c.yaml"),
+            "c",
+            &text,
+            &crate::input::features::Features::default(),
+            &spec,
+        )
+        .unwrap()
+    }
+
+    fn cycling(traces: Vec<Vec<&'static str>>) -> Cycling {
+        Cycling {
+            facts: RuntimeFacts {
+                name: "fake".into(),
+                version: "1".into(),
+                adapter: "fake".into(),
+                source: "test".into(),
+                platform: "test".into(),
+                flags: String::new(),
+            },
+            traces,
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    #[test]
+    fn repeats_that_differ_only_in_free_order_are_not_flaky() {
+        let rt = cycling(vec![
+            vec!["a: 1", "b: 2", "end:"],
+            vec!["b: 2", "a: 1", "end:"],
+        ]);
+        let free = case("order: { free: [['a:*', 'b:*']] }\n");
+        let o = run_repeated(&rt, &free, Duration::from_secs(1), 4);
+        assert!(!o.detail.starts_with("flaky"), "{}", o.detail);
+        // Without the free group the same runs are flaky.
+        let strict = case("");
+        let o = run_repeated(&rt, &strict, Duration::from_secs(1), 4);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.detail.starts_with("flaky: run 2 of 4"), "{}", o.detail);
     }
 }

@@ -18,7 +18,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use sha2::Digest as _;
 
-use crate::exec::adapter::{AdapterFile, ProcessAdapter};
+use crate::exec::adapter_file::AdapterFile;
+use crate::exec::process_adapter::ProcessAdapter;
 
 use crate::exec::prelude::ChannelIo;
 use crate::input::diag::Diagnostic;
@@ -73,7 +74,7 @@ impl Registry {
                 let f: LockFile = toml::from_str(&text).map_err(|e| {
                     let (l, c) = e
                         .span()
-                        .map(|s| crate::exec::adapter::line_col(&text, s.start))
+                        .map(|s| crate::exec::adapter_file::line_col(&text, s.start))
                         .unwrap_or((1, 1));
                     Diagnostic::new(&path, l, c, format!("invalid lock file: {}", e.message()))
                 })?;
@@ -126,16 +127,17 @@ impl Registry {
             .join(format!("{}-{}", e.name.replace(['@', '/'], "-"), e.version))
     }
 
-    pub fn resolve(&self, name: &str) -> Result<Resolved, String> {
+    pub fn resolve(&self, name: &str) -> Result<Resolved, ResolveError> {
         if name.ends_with(".toml") {
             let path = PathBuf::from(name);
-            let adapter = AdapterFile::load(&path).map_err(|d| d.to_string())?;
+            let adapter = AdapterFile::load(&path).map_err(ResolveError::unusable)?;
             let Some(bin) = adapter.binary.clone() else {
-                return Err(format!(
+                return Err(ResolveError::Unusable(format!(
                     "{name}: an adapter file given as a runtime must say where its `binary` is"
-                ));
+                )));
             };
-            let binary = locate_binary(&bin, path.parent().unwrap_or(Path::new(".")))?;
+            let binary = locate_binary(&bin, path.parent().unwrap_or(Path::new(".")))
+                .map_err(ResolveError::Unusable)?;
             return Ok(Resolved {
                 name: name.to_string(),
                 adapter_name: name.to_string(),
@@ -147,7 +149,7 @@ impl Registry {
         }
         if let Some(e) = self.lock.iter().find(|e| e.name == name) {
             let apath = self.adapter_path(&e.adapter);
-            let adapter = AdapterFile::load(&apath).map_err(|d| d.to_string())?;
+            let adapter = AdapterFile::load(&apath).map_err(ResolveError::unusable)?;
             return Ok(Resolved {
                 name: name.to_string(),
                 adapter_name: e.adapter.clone(),
@@ -159,9 +161,9 @@ impl Registry {
         }
         let apath = self.adapter_path(name);
         if !name.contains(['@', '/']) && apath.is_file() {
-            let adapter = AdapterFile::load(&apath).map_err(|d| d.to_string())?;
+            let adapter = AdapterFile::load(&apath).map_err(ResolveError::unusable)?;
             if let Some(bin) = adapter.binary.clone() {
-                let binary = locate_binary(&bin, &self.root)?;
+                let binary = locate_binary(&bin, &self.root).map_err(ResolveError::Unusable)?;
                 return Ok(Resolved {
                     name: name.to_string(),
                     adapter_name: name.to_string(),
@@ -176,10 +178,10 @@ impl Registry {
                 });
             }
         }
-        Err(format!(
-            "unknown runtime `{name}`; known runtimes: {}, or a path to an adapter file (*.toml)",
-            self.known_names().join(", ")
-        ))
+        Err(ResolveError::Unknown {
+            name: name.to_string(),
+            known: self.known_names(),
+        })
     }
 
     /// Make sure a resolved runtime's binary is present, installing it if it is pinned.
@@ -308,7 +310,7 @@ impl Registry {
                 adapter: r.adapter_name,
                 source: r.source,
                 platform: crate::exec::adapter::platform(),
-                flags: crate::exec::adapter::flags_of(&r.adapter),
+                flags: crate::exec::adapter_file::flags_of(&r.adapter),
             },
             file: r.adapter,
             binary: r.binary,
@@ -318,6 +320,45 @@ impl Registry {
             adapter.file.channel_io = ChannelIo::NodeRequire;
         }
         Ok(adapter)
+    }
+}
+
+/// Why a runtime name did not resolve. The kinds matter to the caller: a name nobody knows is
+/// a usage error, found before anything runs; a known runtime that cannot be used is a result
+/// instead (each of its cases is an ERROR).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    /// Neither an adapter file, nor a lock entry, nor an adapter with a binary, has this name.
+    Unknown { name: String, known: Vec<String> },
+    /// The name is known, but its adapter file or its binary is not usable: the reason.
+    Unusable(String),
+}
+
+impl ResolveError {
+    fn unusable(reason: impl std::fmt::Display) -> ResolveError {
+        ResolveError::Unusable(reason.to_string())
+    }
+}
+
+impl std::fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResolveError::Unknown { name, known } => write!(
+                f,
+                "unknown runtime `{name}`; known runtimes: {}, or a path to an adapter file (*.toml)",
+                known.join(", ")
+            ),
+            ResolveError::Unusable(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// Callers that report any failure to prepare a runtime as text keep using `?`.
+impl From<ResolveError> for String {
+    fn from(e: ResolveError) -> String {
+        e.to_string()
     }
 }
 

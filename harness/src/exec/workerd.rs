@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::exec::adapter::{Adapter, ProcessAdapter};
+use crate::exec::adapter::{first_lacking, Adapter};
+use crate::exec::process_adapter::ProcessAdapter;
 
 use crate::judge::execution::{End, Execution};
 
@@ -160,7 +161,7 @@ pub fn render(case: &Case, key: &str, compatibility_date: &str) -> Result<Render
         .collect::<Vec<_>>()
         .join(", ");
     let config = format!(
-        r#"# Rendered by the conformance harness (harness/src/workerd.rs) for case {id}.
+        r#"# Rendered by the conformance harness (harness/src/exec/workerd.rs) for case {id}.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -343,42 +344,46 @@ fn tidy_stderr(stderr: &str) -> String {
 /// How workerd words the cancellation of a request that can make no more progress.
 const HUNG: &str = "detected that your Worker's code had hung";
 
-fn could_not(msg: String, started: Instant) -> Execution {
-    Execution::could_not(msg, started.elapsed())
-}
-
 impl Adapter for WorkerdAdapter {
     fn facts(&self) -> &RuntimeFacts {
         &self.facts
     }
 
     fn supports(&self, case: &Case) -> Result<(), String> {
-        for f in &case.features {
-            if let Some((_, why)) = UNSUPPORTED.iter().find(|(name, _)| name == f) {
-                return Err(format!("workerd does not offer feature `{f}`: {why}"));
-            }
-        }
-        Ok(())
+        first_lacking(case, |f| {
+            UNSUPPORTED
+                .iter()
+                .find(|(name, _)| *name == f)
+                .map(|(_, why)| format!("workerd does not offer feature `{f}`: {why}"))
+        })
     }
 
     fn execute(&self, case: &Case, timeout: Duration) -> Execution {
         let started = Instant::now();
         let dir = match tempfile::Builder::new().prefix("ah-workerd-").tempdir() {
             Ok(d) => d,
-            Err(e) => return could_not(format!("cannot create the case's temp dir: {e}"), started),
+            Err(e) => {
+                return Execution::could_not(
+                    format!("cannot create the case's temp dir: {e}"),
+                    started.elapsed(),
+                )
+            }
         };
         let key = trace::new_key();
         let rendered = match render(case, &key, &self.compatibility_date) {
             Ok(r) => r,
             Err(e) => {
-                return could_not(format!("cannot render the case as a worker: {e}"), started)
+                return Execution::could_not(
+                    format!("cannot render the case as a worker: {e}"),
+                    started.elapsed(),
+                )
             }
         };
         for (name, text) in &rendered.files {
             if let Err(e) = std::fs::write(dir.path().join(name), text) {
-                return could_not(
+                return Execution::could_not(
                     format!("cannot write {name} into the temp dir: {e}"),
-                    started,
+                    started.elapsed(),
                 );
             }
         }

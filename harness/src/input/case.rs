@@ -6,7 +6,7 @@
 //!
 //! A case ID is its path below `cases/` without the `.yaml` extension (`als/run/basic`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -16,6 +16,8 @@ use crate::input::diag::{Diagnostic, Diagnostics};
 use crate::input::features::Features;
 use crate::input::order::{Alternative, Glob, Ordering};
 use crate::input::spec::SpecIndex;
+use crate::input::suggest::{closest, did_you_mean};
+use crate::input::yaml::{list_nodes, scalar_str, type_name, Validator};
 
 /// How the rendered case is loaded by the runtime. ES modules are the default; CommonJS is for
 /// behaviour that differs in a CommonJS main module (nextTick/microtask order at top level).
@@ -174,6 +176,21 @@ pub fn parse_case(
     let docs = match MarkedYaml::load_from_str(text) {
         Ok(d) => d,
         Err(e) => {
+            // The commonest cause by far: a script line indented less than the block scalar
+            // it belongs to. The parser notices only where the mapping stops making sense,
+            // often at the end of the file; the line itself is what the author must fix.
+            if let Some(m) = crate::input::yaml::misindented_block_line(text) {
+                diags.push(Diagnostic::new(
+                    path,
+                    m.line,
+                    m.col,
+                    format!(
+                        "this line is indented less than the `{}: |` block that starts at line {} (its lines are indented {} spaces); indent it like the rest of the block",
+                        m.key, m.block_line, m.indent
+                    ),
+                ));
+                return Err(diags);
+            }
             let m = e.marker();
             diags.push(Diagnostic::new(
                 path,
@@ -215,7 +232,8 @@ pub fn parse_case(
             Some(name) => v.err(
                 k,
                 format!(
-                    "unknown key `{name}`; allowed keys are: {}",
+                    "unknown key `{name}`{}; allowed keys are: {}",
+                    did_you_mean(&name, KEYS.iter().copied()),
                     KEYS.join(", ")
                 ),
             ),
@@ -260,27 +278,40 @@ pub fn parse_case(
                 v.err(
                     id_node,
                     format!(
-                        "unknown requirement ID `{rid}`; requirement IDs are the `### ID` headings in spec/*.md"
+                        "unknown requirement ID `{rid}`{}; requirement IDs are the `### ID` headings in spec/*.md",
+                        did_you_mean(rid, spec.requirements().map(|r| r.id.as_str()))
                     ),
                 );
             }
         }
     }
 
+    // Required, even when empty (`features: []`): a case that forgets to name what it uses
+    // would run, and fail, on runtimes that lack it instead of being reported UNSUPPORTED.
     let feature_list = match fields.get("features") {
         Some(n) => v.string_list(n, "`features`"),
-        None => Vec::new(),
+        None => {
+            v.err(
+                doc,
+                format!(
+                    "missing required key `features` (the runtime features the script uses, from {}; `features: []` when it uses none)",
+                    features.path().display()
+                ),
+            );
+            Vec::new()
+        }
     };
     if let Some(n) = fields.get("features") {
         for (node, f) in list_nodes(n).iter().zip(&feature_list) {
             if !features.contains(f) {
-                v.err(
-                    node,
-                    format!(
-                        "unknown feature `{f}`; register it in {} first",
+                let hint = match closest(f, features.names()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!(
+                        "the registered features are listed in {}; a new one is added there",
                         features.path().display()
                     ),
-                );
+                };
+                v.err(node, format!("unknown feature `{f}`; {hint}"));
             }
         }
     }
@@ -385,128 +416,8 @@ pub fn parse_case(
     })
 }
 
-fn scalar_str(n: &MarkedYaml) -> Option<String> {
-    match &n.data {
-        YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
-        YamlData::Representation(s, _, _) => Some(s.to_string()),
-        _ => None,
-    }
-}
-
-fn list_nodes<'a, 'b>(n: &'a MarkedYaml<'b>) -> Vec<&'a MarkedYaml<'b>> {
-    match &n.data {
-        YamlData::Sequence(items) => items.iter().collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn type_name(n: &MarkedYaml) -> &'static str {
-    match &n.data {
-        YamlData::Value(Scalar::Null) => "null",
-        YamlData::Value(Scalar::Boolean(_)) => "a boolean",
-        YamlData::Value(Scalar::Integer(_)) => "an integer",
-        YamlData::Value(Scalar::FloatingPoint(_)) => "a number",
-        YamlData::Value(Scalar::String(_)) | YamlData::Representation(..) => "a string",
-        YamlData::Sequence(_) => "a list",
-        YamlData::Mapping(_) => "a mapping",
-        YamlData::Tagged(..) => "a tagged value",
-        YamlData::Alias(_) => "an alias",
-        YamlData::BadValue => "an invalid value",
-    }
-}
-
-/// Typed access to marked YAML nodes that records a located diagnostic for each mismatch.
-struct Validator<'p> {
-    path: &'p Path,
-    diags: Diagnostics,
-}
-
-type Map<'a, 'b> = &'a saphyr::AnnotatedMapping<'b, MarkedYaml<'b>>;
-
+/// Case-specific fields, read with the generic typed access of [`crate::input::yaml`].
 impl Validator<'_> {
-    fn err(&mut self, n: &MarkedYaml, msg: impl Into<String>) {
-        let m = n.span.start;
-        self.diags.push(Diagnostic::new(
-            self.path,
-            m.line().max(1),
-            m.col() + 1,
-            msg,
-        ));
-    }
-
-    fn mapping<'a, 'b>(&mut self, n: &'a MarkedYaml<'b>, what: &str) -> Option<Map<'a, 'b>> {
-        match &n.data {
-            YamlData::Mapping(m) => Some(m),
-            _ => {
-                self.err(
-                    n,
-                    format!("{what} must be a mapping, found {}", type_name(n)),
-                );
-                None
-            }
-        }
-    }
-
-    fn string(&mut self, n: &MarkedYaml, what: &str) -> Option<String> {
-        match scalar_str(n) {
-            Some(s) => Some(s),
-            None => {
-                self.err(
-                    n,
-                    format!("{what} must be a string, found {}", type_name(n)),
-                );
-                None
-            }
-        }
-    }
-
-    fn string_list(&mut self, n: &MarkedYaml, what: &str) -> Vec<String> {
-        match &n.data {
-            YamlData::Sequence(items) => {
-                let mut out = Vec::new();
-                let mut seen = BTreeSet::new();
-                for item in items {
-                    if let Some(s) = self.string(item, &format!("each entry of {what}")) {
-                        if !seen.insert(s.clone()) {
-                            self.err(item, format!("`{s}` is listed twice in {what}"));
-                        }
-                        out.push(s);
-                    }
-                }
-                out
-            }
-            _ => {
-                self.err(n, format!("{what} must be a list, found {}", type_name(n)));
-                Vec::new()
-            }
-        }
-    }
-
-    fn keys<'a, 'b>(
-        &mut self,
-        map: Map<'a, 'b>,
-        allowed: &[&str],
-        what: &str,
-    ) -> BTreeMap<String, &'a MarkedYaml<'b>> {
-        let mut out = BTreeMap::new();
-        for (k, val) in map {
-            match scalar_str(k) {
-                Some(name) if allowed.contains(&name.as_str()) => {
-                    out.insert(name, val);
-                }
-                Some(name) => self.err(
-                    k,
-                    format!(
-                        "unknown key `{name}` in {what}; allowed keys are: {}",
-                        allowed.join(", ")
-                    ),
-                ),
-                None => self.err(k, "keys must be plain strings"),
-            }
-        }
-        out
-    }
-
     fn hooks(&mut self, n: &MarkedYaml) -> Option<HookSpec> {
         let map = self.mapping(n, "`hooks`")?;
         let fields = self.keys(map, &["types", "other_types"], "`hooks`");
@@ -612,139 +523,5 @@ impl Validator<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn registry() -> (Features, SpecIndex) {
-        let f = Features::parse(Path::new("features.txt"), "setTimeout\nAsyncLocalStorage\n")
-            .expect("valid registry");
-        let mut s = SpecIndex::default();
-        assert!(s
-            .add_file(Path::new("spec/x.md"), "# X\n### ALS-RUN-001 — r\n")
-            .is_empty());
-        (f, s)
-    }
-
-    fn parse(text: &str) -> Result<Case, Vec<String>> {
-        let (f, s) = registry();
-        parse_case(Path::new("c.yaml"), "c", text, &f, &s)
-            .map_err(|d| d.0.iter().map(ToString::to_string).collect())
-    }
-
-    const GOOD: &str =
-        "title: t\nspec: [ALS-RUN-001]\nfeatures: [setTimeout]\nscript: |\n  trace('a');\n";
-
-    #[test]
-    fn a_valid_case_loads_with_defaults() {
-        let c = parse(GOOD).expect("valid");
-        assert_eq!(c.title, "t");
-        assert_eq!(c.module, ModuleKind::Esm);
-        assert_eq!(c.script, "trace('a');\n");
-        assert_eq!(c.script_line, 5);
-        assert!(c.hooks.is_none());
-    }
-
-    #[test]
-    fn invalid_yaml_is_located() {
-        let e = parse("title: t\nspec: [ALS-RUN-001\nscript: x\n").unwrap_err();
-        assert_eq!(e.len(), 1);
-        assert!(e[0].starts_with("c.yaml:"), "{e:?}");
-        assert!(e[0].contains("invalid YAML"), "{e:?}");
-    }
-
-    #[test]
-    fn every_problem_is_reported_with_its_position() {
-        let text =
-            "title: 3\nspec: [NOPE-1]\nfeatures: [teleport]\nmodule: amd\nscrpt: x\nscript: ''\n";
-        let e = parse(text).unwrap_err();
-        let want = [
-            "c.yaml:1:8: `title` must be a string, found an integer",
-            "c.yaml:2:8: unknown requirement ID `NOPE-1`",
-            "c.yaml:3:12: unknown feature `teleport`",
-            "c.yaml:4:9: `module` must be `esm` or `cjs`, not `amd`",
-            "c.yaml:5:1: unknown key `scrpt`",
-            "c.yaml:6:9: `script` is empty",
-        ];
-        assert_eq!(e.len(), want.len(), "{e:#?}");
-        for (got, want) in e.iter().zip(want) {
-            assert!(got.starts_with(want), "got {got:?}, want prefix {want:?}");
-        }
-    }
-
-    #[test]
-    fn missing_required_keys_are_named() {
-        let e = parse("features: []\n").unwrap_err();
-        let all = e.join("\n");
-        for key in ["title", "spec", "script"] {
-            assert!(
-                all.contains(&format!("missing required key `{key}`")),
-                "{all}"
-            );
-        }
-    }
-
-    #[test]
-    fn duplicate_keys_are_rejected() {
-        let e = parse("title: a\ntitle: b\nspec: [ALS-RUN-001]\nscript: x\n").unwrap_err();
-        assert!(e[0].contains("duplicated key"), "{e:?}");
-        assert!(e[0].starts_with("c.yaml:2:"), "{e:?}");
-    }
-
-    #[test]
-    fn hooks_order_and_alternatives_are_validated() {
-        let text = "title: t\nspec: [ALS-RUN-001]\nhooks: {types: [Timeout], other_types: all}\norder: {free: [[]], fixed: 1}\nalternatives:\n  - name: a\n    trace: x\nscript: x\n";
-        let e = parse(text).unwrap_err().join("\n");
-        assert!(
-            e.contains("c.yaml:3:40: `hooks.other_types` must be `ignore` or `show`"),
-            "{e}"
-        );
-        assert!(e.contains("unknown key `fixed` in `order`"), "{e}");
-        assert!(
-            e.contains("a free-order group needs at least one pattern"),
-            "{e}"
-        );
-        assert!(e.contains("an alternative needs `because`"), "{e}");
-    }
-
-    #[test]
-    fn a_full_case_parses() {
-        let text = "title: t\nspec: [ALS-RUN-001]\nmodule: cjs\ntimeout_ms: 500\nhooks:\n  types: [Timeout]\norder:\n  free:\n    - ['a:*', 'b:*']\nalternatives:\n  - name: alt\n    because: docs differ\n    trace: |\n      a: 1\n      exit 0\nscript: x\n";
-        let c = parse(text).expect("valid");
-        assert_eq!(c.module, ModuleKind::Cjs);
-        assert_eq!(c.timeout, Some(Duration::from_millis(500)));
-        assert_eq!(c.hooks.unwrap().types, vec!["Timeout"]);
-        assert_eq!(c.ordering.free.len(), 1);
-        assert_eq!(c.alternatives[0].trace, vec!["a: 1", "exit 0"]);
-    }
-
-    #[test]
-    fn run_alone_needs_a_reason() {
-        let c = parse(
-            "title: t\nspec: [ALS-RUN-001]\nrun_alone: its loop differs in a worker\nscript: x\n",
-        )
-        .expect("valid");
-        assert_eq!(c.run_alone.as_deref(), Some("its loop differs in a worker"));
-        let e = parse("title: t\nspec: [ALS-RUN-001]\nrun_alone: ''\nscript: x\n")
-            .unwrap_err()
-            .join("\n");
-        assert!(e.contains("`run_alone` says why"), "{e}");
-    }
-
-    #[test]
-    fn load_cases_reports_all_files_and_derives_ids() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
-        std::fs::write(dir.path().join("a/b/ok.yaml"), GOOD).unwrap();
-        std::fs::write(dir.path().join("a/bad1.yaml"), "title: [\n").unwrap();
-        std::fs::write(dir.path().join("bad2.yaml"), "nope: 1\n").unwrap();
-        let (f, s) = registry();
-        let d = load_cases(dir.path(), &f, &s).unwrap_err();
-        let text = d.to_string();
-        assert!(text.contains("bad1.yaml:"), "{text}");
-        assert!(text.contains("bad2.yaml:1:1: unknown key `nope`"), "{text}");
-        std::fs::remove_file(dir.path().join("a/bad1.yaml")).unwrap();
-        std::fs::remove_file(dir.path().join("bad2.yaml")).unwrap();
-        let cases = load_cases(dir.path(), &f, &s).unwrap();
-        assert_eq!(cases[0].id, "a/b/ok");
-    }
-}
+#[path = "case_tests.rs"]
+mod tests;

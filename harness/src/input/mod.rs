@@ -7,5 +7,8 @@ pub mod features;
 pub mod files;
 pub mod order;
 pub mod project;
+pub mod register;
 pub mod snapshot;
 pub mod spec;
+pub mod suggest;
+pub mod yaml;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::input::case::{self, Case};
 use crate::input::diag::Diagnostics;
 use crate::input::features::Features;
+use crate::input::register::Register;
 use crate::input::spec::SpecIndex;
 
 /// The project checkout: `cases/`, `spec/`, `runtimes/`, `reports/`.
@@ -47,6 +48,8 @@ pub struct Suite {
     pub cases: Vec<Case>,
     pub spec: SpecIndex,
     pub features: Features,
+    /// Why each runtime fails the cases it fails (`spec/divergences.md`), quoted by reports.
+    pub register: Register,
 }
 
 impl Suite {
@@ -79,10 +82,23 @@ impl Suite {
         if !diags.is_empty() {
             return Err(diags.sorted());
         }
+        // The register sits beside the spec; a suite loaded from elsewhere (a test's own
+        // corpus) may have none, and then reports give no causes.
+        let register = spec_dir
+            .parent()
+            .map(|root| Register::load(&root.join(crate::input::register::PATH)))
+            .transpose()
+            .map_err(|d| {
+                let mut all = Diagnostics::default();
+                all.push(d);
+                all
+            })?
+            .unwrap_or_default();
         Ok(Suite {
             cases,
             spec,
             features,
+            register,
         })
     }
 

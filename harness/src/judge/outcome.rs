@@ -1,5 +1,6 @@
 //! Outcomes: what one case did on one runtime, judged against its expectation.
 
+use std::path::Path;
 use std::time::Duration;
 
 use crate::input::case::Case;
@@ -105,9 +106,15 @@ impl Counts {
 
     /// Keyed by status name, as the results file writes them.
     pub fn by_name(&self) -> std::collections::BTreeMap<String, usize> {
-        self.iter().map(|(s, n)| (s.as_str().to_string(), n)).collect()
+        self.iter()
+            .map(|(s, n)| (s.as_str().to_string(), n))
+            .collect()
     }
 }
+
+/// Longest summary kept in a baseline line; trace lines can be long and a baseline is read in
+/// review, where the first couple of hundred characters tell the story.
+pub const SUMMARY_CHARS: usize = 200;
 
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -121,6 +128,9 @@ pub struct Outcome {
     pub divergence: Option<Divergence>,
     pub stderr_head: String,
     pub duration: Duration,
+    /// `--bless` wrote this run's trace as a pending snapshot: the case did not match, but
+    /// the run did what was asked of it (the status stays what the run showed).
+    pub blessed: bool,
 }
 
 impl Outcome {
@@ -133,6 +143,7 @@ impl Outcome {
             divergence: None,
             stderr_head: String::new(),
             duration: Duration::ZERO,
+            blessed: false,
         }
     }
 
@@ -143,11 +154,41 @@ impl Outcome {
         }
     }
 
-    /// The one-line summary used in baselines and lists.
-    pub fn summary(&self) -> String {
-        match (&self.status, &self.divergence) {
+    /// The one-line account of a non-passing outcome kept in baselines and results. It must be the
+    /// same for the same behaviour, run after run, so it holds no timings or absolute paths: FAIL
+    /// shows the first divergence, TIMEOUT the last event seen, the others the first line of their
+    /// reason with `root` (the checkout) removed.
+    pub fn summary(&self, root: Option<&Path>) -> String {
+        let line = match (self.status, &self.divergence) {
             (Status::Fail, Some(d)) => d.to_string(),
-            _ => self.detail.lines().next().unwrap_or("").to_string(),
+            (Status::Timeout, _) => {
+                let events = self
+                    .trace
+                    .iter()
+                    .filter(|l| l.as_str() != "timeout")
+                    .count();
+                match self.trace.iter().rev().find(|l| l.as_str() != "timeout") {
+                    Some(last) => format!("timed out after event #{events} `{last}`"),
+                    None => "timed out before the first event".to_string(),
+                }
+            }
+            _ => {
+                let first = self.detail.lines().next().unwrap_or("").trim().to_string();
+                match root.map(|r| r.to_string_lossy().into_owned()) {
+                    Some(r) if !r.is_empty() => {
+                        first.replace(&format!("{r}/"), "").replace(&r, ".")
+                    }
+                    _ => first,
+                }
+            }
+        };
+        let line = line.replace(['\n', '\r'], " ");
+        if line.chars().count() > SUMMARY_CHARS {
+            let mut cut: String = line.chars().take(SUMMARY_CHARS).collect();
+            cut.push('…');
+            cut
+        } else {
+            line
         }
     }
 }
@@ -164,6 +205,37 @@ pub fn observed_trace(exec: &Execution) -> Vec<String> {
     t
 }
 
+/// Where a runtime's error message points into the case, in the case file's own lines. The
+/// rendered case module starts with the script's first line (the prelude import shares that
+/// line), so a runtime's `case.mjs:N` is line N of the script; the author edits the YAML file,
+/// where that line is `script_line + N - 1`.
+pub fn script_location(case: &Case, stderr: &str) -> Option<String> {
+    let line = stderr.match_indices("case.").find_map(|(at, m)| {
+        // `case.` must start a file name (`/case.mjs`), not end one (`showcase.mjs`).
+        let before = stderr[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return None;
+        }
+        let rest = &stderr[at + m.len()..];
+        let ext_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|n| (1..=4).contains(n))?;
+        rest[ext_len..]
+            .strip_prefix(':')?
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n >= 1)
+    })?;
+    let file = case.id.rsplit('/').next().unwrap_or(&case.id);
+    Some(format!(
+        "the runtime's message points at line {line} of the script: line {} of {file}.yaml",
+        case.script_line + line - 1
+    ))
+}
+
 /// Judge one execution against the case's expectation (`None`: nothing blessed yet).
 pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outcome {
     let trace = observed_trace(exec);
@@ -175,6 +247,7 @@ pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outc
         divergence: None,
         stderr_head: exec.stderr_head.clone(),
         duration: exec.duration,
+        blessed: false,
     };
     let ch = &exec.channel;
     let problem = match &exec.end {
@@ -223,7 +296,10 @@ pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outc
     };
     if let Some((status, detail)) = problem {
         out.status = status;
-        out.detail = detail;
+        out.detail = match script_location(case, &exec.stderr_head) {
+            Some(hint) => format!("{detail}\n{hint}"),
+            None => detail,
+        };
         return out;
     }
     let Some(expected) = expected else {
@@ -246,4 +322,63 @@ pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outc
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{features::Features, spec::SpecIndex};
+    use std::path::Path;
+
+    fn case() -> Case {
+        let mut spec = SpecIndex::default();
+        assert!(spec
+            .add_file(Path::new("s.md"), "# A\n### ALS-RUN-001 — r\n")
+            .is_empty());
+        let text = "title: t\nspec: [ALS-RUN-001]\nfeatures: []\nscript: |\n  trace('a');\n  trace('x'; )\n";
+        crate::input::case::parse_case(
+            Path::new("cases/als/bad.yaml"),
+            "als/bad",
+            text,
+            &Features::default(),
+            &spec,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_runtime_error_line_is_given_in_the_case_files_lines() {
+        let c = case();
+        assert_eq!(c.script_line, 5);
+        let node = "file:///tmp/ah-1/case.mjs:2\n  trace('x'; )\n           ^\nSyntaxError: missing ) after argument list";
+        assert_eq!(
+            script_location(&c, node).as_deref(),
+            Some("the runtime's message points at line 2 of the script: line 6 of bad.yaml")
+        );
+        let deno = "error: The module's source code could not be parsed: Expected ',', got ';' at file:///tmp/x/case.mjs:2:12";
+        assert!(script_location(&c, deno)
+            .unwrap()
+            .contains("line 6 of bad.yaml"));
+        assert_eq!(
+            script_location(&c, "Error: boom\n    at prelude.mjs:40:3"),
+            None
+        );
+        assert_eq!(script_location(&c, "see showcase.mjs:3"), None);
+    }
+
+    #[test]
+    fn a_crash_before_the_prelude_says_where_in_the_case_file() {
+        let exec = Execution {
+            channel: Default::default(),
+            end: End::Exited(1),
+            channel_cut: false,
+            stdout_head: String::new(),
+            stderr_head: "file:///tmp/ah-1/case.mjs:2\nSyntaxError: missing )".into(),
+            duration: std::time::Duration::ZERO,
+        };
+        let o = judge(&case(), None, &exec);
+        assert_eq!(o.status, Status::Crash);
+        assert!(o.detail.contains("before the prelude ran"), "{}", o.detail);
+        assert!(o.detail.ends_with("line 6 of bad.yaml"), "{}", o.detail);
+    }
 }

@@ -37,10 +37,6 @@ pub const DIR: &str = "reports/baselines";
 /// The `source` a baseline file names: the module that writes it.
 const SOURCE: &str = "harness/src/report/baseline.rs";
 
-/// Longest summary kept in a baseline line; trace lines can be long and a baseline is read in
-/// review, where the first couple of hundred characters tell the story.
-const SUMMARY_CHARS: usize = 200;
-
 /// The baseline file name for a runtime name (see [`crate::input::project::file_stem`]).
 pub fn file_name(runtime: &str) -> String {
     format!("{}.snap", crate::input::project::file_stem(runtime))
@@ -73,38 +69,6 @@ pub struct Baseline {
     pub total: usize,
     /// Every case that does not pass, by case ID.
     pub entries: BTreeMap<String, Entry>,
-}
-
-/// The one-line account of a non-passing outcome kept in baselines and results. It must be the
-/// same for the same behaviour, run after run, so it holds no timings or absolute paths: FAIL
-/// shows the first divergence, TIMEOUT the last event seen, the others the first line of their
-/// reason with `root` (the checkout) removed.
-pub fn summary(o: &Outcome, root: Option<&Path>) -> String {
-    let line = match (o.status, &o.divergence) {
-        (Status::Fail, Some(d)) => d.to_string(),
-        (Status::Timeout, _) => {
-            let events = o.trace.iter().filter(|l| l.as_str() != "timeout").count();
-            match o.trace.iter().rev().find(|l| l.as_str() != "timeout") {
-                Some(last) => format!("timed out after event #{events} `{last}`"),
-                None => "timed out before the first event".to_string(),
-            }
-        }
-        _ => {
-            let first = o.detail.lines().next().unwrap_or("").trim().to_string();
-            match root.map(|r| r.to_string_lossy().into_owned()) {
-                Some(r) if !r.is_empty() => first.replace(&format!("{r}/"), "").replace(&r, "."),
-                _ => first,
-            }
-        }
-    };
-    let line = line.replace(['\n', '\r'], " ");
-    if line.chars().count() > SUMMARY_CHARS {
-        let mut cut: String = line.chars().take(SUMMARY_CHARS).collect();
-        cut.push('…');
-        cut
-    } else {
-        line
-    }
 }
 
 /// Render a case ID so that the parser finds where it ends: plain IDs as they are, IDs with
@@ -162,7 +126,7 @@ impl Baseline {
                         case.id.clone(),
                         Entry {
                             status: o.status,
-                            summary: summary(o, Some(&project.root)),
+                            summary: o.summary(Some(&project.root)),
                         },
                     );
                 }
@@ -438,8 +402,11 @@ pub fn check(
 const LISTED_PER_KIND: usize = 50;
 
 impl Check {
+    /// A check passes when no case differs. A different number of cases alone does not fail
+    /// it: a case added to the corpus that passes needs no entry, and one that does not pass
+    /// is a change of its own (a new failure, crash, ...), as is an entry of a removed case.
     pub fn passed(&self) -> bool {
-        self.changes.is_empty() && self.total.is_none()
+        self.changes.is_empty()
     }
 
     /// How many cases of each kind differ.
@@ -454,12 +421,6 @@ impl Check {
         let shown = self.path.display();
         if self.passed() {
             let _ = writeln!(out, "baseline check: {}: matches {shown}", self.runtime);
-        } else if self.changes.is_empty() {
-            let _ = writeln!(
-                out,
-                "baseline check: {}: FAILED, the number of cases differs from {shown}",
-                self.runtime
-            );
         } else {
             let n = self.changes.len();
             let _ = writeln!(
@@ -474,7 +435,8 @@ impl Check {
         if let Some((before, after)) = self.total {
             let _ = writeln!(
                 out,
-                "  the corpus has {after} cases, the baseline counted {before}: cases were added or removed"
+                "  note: the corpus has {after} cases, the baseline counted {before}: cases were added or removed; the new ones that pass need no entry (`{}` records the new count)",
+                update_command(&self.runtime)
             );
         }
         if let Some((before, after)) = &self.version {
@@ -667,19 +629,30 @@ mod tests {
     }
 
     #[test]
-    fn an_added_passing_case_fails_on_the_count_alone() {
+    fn an_added_passing_case_is_a_note_not_a_failure() {
         let before = baseline(&[("a/x", Status::Fail, "e")]);
         let mut after = before.clone();
         after.total += 1;
         let c = check(Path::new("b.snap"), &before, &after, |_| true);
-        assert!(!c.passed());
+        assert!(c.passed(), "a new case that passes changes no entry");
         let text = c.render();
         assert!(
-            text.starts_with(
-                "baseline check: node@26: FAILED, the number of cases differs from b.snap\n"
-            ),
+            text.starts_with("baseline check: node@26: matches b.snap\n"),
             "{text}"
         );
+        assert!(text.contains("  note: the corpus has 11 cases"), "{text}");
+        // An added case that fails is a change, count or no count.
+        let mut failing = after.clone();
+        failing.entries.insert(
+            "a/new".into(),
+            Entry {
+                status: Status::Fail,
+                summary: "x".into(),
+            },
+        );
+        let c = check(Path::new("b.snap"), &before, &failing, |_| true);
+        assert!(!c.passed());
+        assert_eq!(c.count(ChangeKind::NewFailure), 1);
         assert!(
             text.contains("the corpus has 11 cases, the baseline counted 10"),
             "{text}"
@@ -703,13 +676,16 @@ mod tests {
         let mut o = Outcome::error("did not finish within 10004 ms; the process group was killed");
         o.status = Status::Timeout;
         o.trace = vec!["looping:".into(), "timeout".into()];
-        assert_eq!(summary(&o, None), "timed out after event #1 `looping:`");
+        assert_eq!(o.summary(None), "timed out after event #1 `looping:`");
         let o = Outcome::error("cannot read /src/ck/cases/a.snap: denied\nmore");
         assert_eq!(
-            summary(&o, Some(Path::new("/src/ck"))),
+            o.summary(Some(Path::new("/src/ck"))),
             "cannot read cases/a.snap: denied"
         );
         let o = Outcome::error("x".repeat(500));
-        assert_eq!(summary(&o, None).chars().count(), SUMMARY_CHARS + 1);
+        assert_eq!(
+            o.summary(None).chars().count(),
+            crate::judge::outcome::SUMMARY_CHARS + 1
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod compare;
+pub mod junit;
 pub mod matrix;
 pub mod requirements;
 pub mod results;

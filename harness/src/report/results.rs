@@ -7,8 +7,8 @@
 //! head). Its layout is documented in `docs/results-schema.md` and named by [`SCHEMA`]; a
 //! reader refuses a document of another schema instead of misreading it.
 //!
-//! JUnit XML is written with `quick-junit` (the crate nextest uses), one `<testsuite>` per
-//! runtime, because that is what CI systems already know how to show.
+//! JUnit XML ([`crate::report::junit`]) is the same document in the form CI systems already
+//! know how to show.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -131,6 +131,31 @@ pub struct CaseResult {
     pub divergence: Option<DivergenceEntry>,
     #[serde(default)]
     pub stderr_head: String,
+    /// For a case that does not pass: each requirement it checks, with its one-line rule, so
+    /// that a failure says what was broken, not only which case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<RequirementEntry>,
+    /// For a case that does not pass: the causes the divergence register gives for it on this
+    /// runtime (none when the register does not list it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<CauseEntry>,
+}
+
+/// A requirement a failing case checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementEntry {
+    pub id: String,
+    /// The requirement's heading text in the spec: its rule in one line.
+    pub rule: String,
+}
+
+/// A cause of a failure, as the divergence register words it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CauseEntry {
+    /// The cause's heading in the register.
+    pub title: String,
+    /// Where it is written, relative to the checkout (`spec/divergences.md#anchor`).
+    pub link: String,
 }
 
 /// Where the observed trace first left the expected one.
@@ -160,7 +185,7 @@ impl CaseResult {
             summary: if o.status == Status::Pass {
                 String::new()
             } else {
-                crate::report::baseline::summary(o, None)
+                o.summary(None)
             },
             detail: if o.status == Status::Pass {
                 String::new()
@@ -173,6 +198,29 @@ impl CaseResult {
                 observed: d.observed.clone(),
             }),
             stderr_head: o.stderr_head.clone(),
+            requirements: match (o.status, suite, case) {
+                (Status::Pass, _, _) | (_, None, _) | (_, _, None) => Vec::new(),
+                (_, Some(s), Some(c)) => c
+                    .spec
+                    .iter()
+                    .map(|id| RequirementEntry {
+                        id: id.clone(),
+                        rule: s.spec.get(id).map(|r| r.title.clone()).unwrap_or_default(),
+                    })
+                    .collect(),
+            },
+            causes: match (o.status, suite) {
+                (Status::Pass, _) | (_, None) => Vec::new(),
+                (_, Some(s)) => s
+                    .register
+                    .causes(&r.runtime, &r.case_id)
+                    .iter()
+                    .map(|c| CauseEntry {
+                        title: c.title.clone(),
+                        link: format!("{}#{}", crate::input::register::PATH, c.anchor),
+                    })
+                    .collect(),
+            },
         }
     }
 }
@@ -182,7 +230,6 @@ impl CaseResult {
 fn millis(d: Duration) -> f64 {
     (d.as_micros() as f64) / 1000.0
 }
-
 
 impl Results {
     /// The results of one run. `suite` adds each case's title and requirement IDs.
@@ -278,73 +325,6 @@ impl Results {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read results file: {e}", path.display()))?;
         Self::parse(path, &text)
-    }
-
-    /// JUnit XML: one `<testsuite>` per runtime, one `<testcase>` per case. FAIL is a
-    /// `<failure>`; TIMEOUT, CRASH and ERROR are `<error>`s (the run itself went wrong);
-    /// UNSUPPORTED is `<skipped>`. The observed trace goes to `system-out`, the stderr head to
-    /// `system-err`.
-    pub fn to_junit(&self) -> String {
-        use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
-        let mut report = Report::new("async_hooks conformance");
-        let mut total = Duration::ZERO;
-        for rt in &self.runtimes {
-            let mut suite = TestSuite::new(rt.name.as_str());
-            let mut props = vec![("available", rt.available.to_string())];
-            for (k, v) in [
-                ("version", &rt.version),
-                ("adapter", &rt.adapter),
-                ("source", &rt.source),
-                ("error", &rt.error),
-            ] {
-                if let Some(v) = v {
-                    props.push((k, v.clone()));
-                }
-            }
-            for (k, v) in props {
-                suite.add_property(quick_junit::Property::new(k, v));
-            }
-            let mut time = Duration::ZERO;
-            for r in self.results.iter().filter(|r| r.runtime == rt.name) {
-                let mut status = match r.status {
-                    Status::Pass => TestCaseStatus::success(),
-                    Status::Unsupported => TestCaseStatus::skipped(),
-                    Status::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
-                    Status::Timeout | Status::Crash | Status::Error => {
-                        TestCaseStatus::non_success(NonSuccessKind::Error)
-                    }
-                };
-                if r.status != Status::Pass {
-                    status.set_type(r.status.as_str());
-                    status.set_message(r.summary.as_str());
-                    if !r.detail.is_empty() {
-                        status.set_description(r.detail.as_str());
-                    }
-                }
-                let mut tc = TestCase::new(r.case.as_str(), status);
-                tc.set_classname(rt.name.as_str());
-                let d = Duration::from_secs_f64((r.duration_ms.max(0.0)) / 1000.0);
-                tc.set_time(d);
-                time += d;
-                if let Some(a) = &r.alternative {
-                    tc.add_property(quick_junit::Property::new("alternative", a.as_str()));
-                }
-                if !r.trace.is_empty() {
-                    tc.set_system_out(r.trace.join("\n"));
-                }
-                if !r.stderr_head.is_empty() {
-                    tc.set_system_err(r.stderr_head.as_str());
-                }
-                suite.add_test_case(tc);
-            }
-            suite.set_time(time);
-            total += time;
-            report.add_test_suite(suite);
-        }
-        report.set_time(total);
-        report
-            .to_string()
-            .expect("JUnit XML serialises to a string")
     }
 }
 
@@ -622,6 +602,70 @@ mod tests {
         assert!(
             xml.contains("event #1: expected `a: 2`, observed `a: 1`"),
             "{xml}"
+        );
+    }
+
+    #[test]
+    fn a_failure_names_its_requirements_rules_and_register_causes_and_a_pass_does_not() {
+        use crate::input::{features::Features, register::Register, spec::SpecIndex};
+        let features = Features::parse(Path::new("f.txt"), "setTimeout\n").unwrap();
+        let mut spec = SpecIndex::default();
+        assert!(spec
+            .add_file(
+                Path::new("s.md"),
+                "# Area\n### ALS-RUN-001 — run() makes the store current\n"
+            )
+            .is_empty());
+        let case = crate::input::case::parse_case(
+            Path::new("a/b.yaml"),
+            "a/b",
+            "title: t\nspec: [ALS-RUN-001]\nfeatures: []\nscript: x\n",
+            &features,
+            &spec,
+        )
+        .unwrap();
+        let register = Register::parse(
+            "## Runtime `bun`\n### Stores are lost in timers\n- Cases (1): `a/b`\n",
+        );
+        let suite = Suite {
+            cases: vec![case],
+            spec,
+            features,
+            register,
+        };
+        let fail = CaseResult::from_record(
+            &record("bun", "a/b", outcome(Status::Fail, &["exit 0"], "diff")),
+            Some(&suite),
+        );
+        assert_eq!(
+            fail.requirements,
+            [RequirementEntry {
+                id: "ALS-RUN-001".into(),
+                rule: "run() makes the store current".into()
+            }]
+        );
+        assert_eq!(
+            fail.causes,
+            [CauseEntry {
+                title: "Stores are lost in timers".into(),
+                link: "spec/divergences.md#stores-are-lost-in-timers".into()
+            }]
+        );
+        let elsewhere = CaseResult::from_record(
+            &record("deno", "a/b", outcome(Status::Fail, &["exit 0"], "diff")),
+            Some(&suite),
+        );
+        assert!(elsewhere.causes.is_empty(), "the register names bun only");
+        assert_eq!(elsewhere.requirements.len(), 1);
+        let pass = CaseResult::from_record(
+            &record("bun", "a/b", outcome(Status::Pass, &["exit 0"], "")),
+            Some(&suite),
+        );
+        assert!(pass.requirements.is_empty() && pass.causes.is_empty());
+        let json = serde_json::to_string(&pass).unwrap();
+        assert!(
+            !json.contains("requirements") && !json.contains("causes"),
+            "{json}"
         );
     }
 

@@ -1,7 +1,7 @@
 // Pool driver: runs many cases in one runtime process, one after another, each in a worker
 // thread of its own (its own isolate: its own globals, hooks, stores and event loop).
 //
-// Protocol with the harness (harness/src/pool.rs):
+// Protocol with the harness (harness/src/exec/pool.rs):
 // - fd 62 (set up by the harness): one JSON job per line: { id, main, key, channel }. `main` is the case module,
 //   `key` the trace key, `channel` the file the prelude writes the trace channel to.
 // - fd 63 (set up by the harness): one JSON result per line, in job order:

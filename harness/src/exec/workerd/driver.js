@@ -1,5 +1,5 @@
 // Conformance driver for workerd, trace protocol 1 (see harness/PROTOCOL.md and
-// harness/src/workerd.rs, which renders this file as the worker's main module).
+// harness/src/exec/workerd.rs, which renders this file as the worker's main module).
 //
 // A worker has no process lifetime and no "main script": code runs inside event handlers, and
 // the runtime decides when a request is over. The driver maps the harness's model onto that:

@@ -1,0 +1,197 @@
+//! Adapter files: how a process runtime is described (`runtimes/adapters/*.toml`), so that a
+//! vendor adds a runtime without writing Rust:
+//!
+//! ```toml
+//! description = "Node.js"
+//! run = ["{bin}", "{file}"]          # {bin}: the binary, {file}: the case module, {dir}: temp dir
+//! version = ["{bin}", "--version"]   # first `N.N.N...` token of its output is the version
+//! esm_extension = "mjs"
+//! cjs_extension = "cjs"
+//! binary = "node"                    # used when no pinned install is named: PATH or a path
+//! unsupported_features = []          # cases needing these are reported unsupported
+//! channel_io = "node-fs"             # or "node-require", "node-builtin", "deno": how the prelude writes the trace channel
+//! [env]                              # extra environment; {dir} and {cache} allowed
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::exec::prelude::Extensions;
+use crate::input::diag::Diagnostic;
+use crate::input::features::Features;
+use crate::input::suggest::closest;
+
+/// An adapter file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdapterFile {
+    #[serde(default)]
+    pub description: String,
+    pub run: Vec<String>,
+    pub version: Vec<String>,
+    #[serde(default = "default_esm")]
+    pub esm_extension: String,
+    #[serde(default = "default_cjs")]
+    pub cjs_extension: String,
+    #[serde(default)]
+    pub binary: Option<String>,
+    #[serde(default)]
+    pub unsupported_features: Vec<String>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// How the prelude reaches the key and the trace channel: `node-fs` (default),
+    /// `node-require`, `node-builtin` or `deno` (see [`crate::exec::prelude::ChannelIo`]).
+    #[serde(default)]
+    pub channel_io: crate::exec::prelude::ChannelIo,
+}
+
+fn default_esm() -> String {
+    "mjs".into()
+}
+fn default_cjs() -> String {
+    "cjs".into()
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+impl AdapterFile {
+    pub fn load(path: &Path) -> Result<AdapterFile, Diagnostic> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::file(path, format!("cannot read adapter file: {e}")))?;
+        Self::parse(path, &text)
+    }
+
+    /// Load an adapter file and check that every name in `unsupported_features` is a
+    /// registered feature: a misspelt name would otherwise be ignored, and the cases it was
+    /// meant to mark would run and fail instead of being reported UNSUPPORTED.
+    pub fn load_checked(path: &Path, features: &Features) -> Result<AdapterFile, Diagnostic> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::file(path, format!("cannot read adapter file: {e}")))?;
+        let file = Self::parse(path, &text)?;
+        file.check_features(path, &text, features)?;
+        Ok(file)
+    }
+
+    /// The `unsupported_features` check of [`AdapterFile::load_checked`], on a parsed file.
+    pub fn check_features(
+        &self,
+        path: &Path,
+        text: &str,
+        features: &Features,
+    ) -> Result<(), Diagnostic> {
+        for f in &self.unsupported_features {
+            if features.contains(f) {
+                continue;
+            }
+            let quoted = format!("\"{f}\"");
+            let (line, col) = text
+                .find(&quoted)
+                .map(|off| line_col(text, off))
+                .unwrap_or((1, 1));
+            let hint = match closest(f, features.names()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("feature names are listed in {}", features.path().display()),
+            };
+            return Err(Diagnostic::new(
+                path,
+                line,
+                col,
+                format!("unknown feature `{f}` in `unsupported_features`; {hint}"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<AdapterFile, Diagnostic> {
+        let file: AdapterFile = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            Diagnostic::new(
+                path,
+                line,
+                col,
+                format!("invalid adapter file: {}", e.message()),
+            )
+        })?;
+        let at = |key: &str| {
+            let off = text
+                .find(&format!("{key} ="))
+                .or_else(|| text.find(key))
+                .unwrap_or(0);
+            line_col(text, off)
+        };
+        if file.run.is_empty() || !file.run.iter().any(|a| a.contains("{file}")) {
+            let (l, c) = at("run");
+            return Err(Diagnostic::new(
+                path,
+                l,
+                c,
+                "`run` must be a non-empty command line that contains `{file}`",
+            ));
+        }
+        if file.version.is_empty() {
+            let (l, c) = at("version");
+            return Err(Diagnostic::new(
+                path,
+                l,
+                c,
+                "`version` must be a non-empty command line that prints the runtime's version",
+            ));
+        }
+        Ok(file)
+    }
+
+    pub fn extensions(&self) -> Extensions {
+        Extensions {
+            esm: self.esm_extension.clone(),
+            cjs: self.cjs_extension.clone(),
+        }
+    }
+}
+
+/// The adapter's command line without the binary and the case file: its flags.
+pub fn flags_of(file: &AdapterFile) -> String {
+    file.run
+        .iter()
+        .filter(|a| a.as_str() != "{bin}" && a.as_str() != "{file}")
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_unsupported_feature_is_refused_at_its_place_with_the_name_meant() {
+        let features =
+            Features::parse(Path::new("features.txt"), "http\nnet\nsetTimeout\n").unwrap();
+        let text = "run = [\"{bin}\", \"{file}\"]\nversion = [\"{bin}\", \"-v\"]\nunsupported_features = [\"net\", \"htp\"]\n";
+        let path = Path::new("my.toml");
+        let file = AdapterFile::parse(path, text).unwrap();
+        let err = file
+            .check_features(path, text, &features)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("my.toml:3:32:"), "{err}");
+        assert!(err.contains("unknown feature `htp`"), "{err}");
+        assert!(err.contains("did you mean `http`?"), "{err}");
+        let good = text.replace("htp", "http");
+        let file = AdapterFile::parse(path, &good).unwrap();
+        file.check_features(path, &good, &features)
+            .expect("registered names pass");
+    }
+}

@@ -1,0 +1,2 @@
+import { createRequire } from 'node:module';
+const fs = createRequire(import.meta.url)('node:fs');

@@ -1,0 +1,218 @@
+//! The process adapter: a runtime started as a process per case, with the command line,
+//! environment and version probe its adapter file gives.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::exec::adapter::{first_lacking, Adapter};
+use crate::exec::adapter_file::AdapterFile;
+use crate::exec::prelude;
+use crate::exec::process::{self, Ended, Spec};
+use crate::input::case::Case;
+use crate::judge::execution::{End, Execution};
+use crate::judge::record::RuntimeFacts;
+use crate::judge::trace;
+
+/// A runtime started as a process per case, as its adapter file says.
+#[derive(Debug, Clone)]
+pub struct ProcessAdapter {
+    pub facts: RuntimeFacts,
+    pub file: AdapterFile,
+    pub binary: PathBuf,
+    /// `{cache}`: a directory kept between runs of this runtime, for its own compilation
+    /// caches (Deno's DENO_DIR), under `.runtimes/cache/`. It holds only what the runtime
+    /// derives from source text, nothing a case can observe.
+    pub cache: PathBuf,
+}
+
+fn substitute(arg: &str, bin: &Path, file: &Path, dir: &Path, cache: &Path) -> String {
+    arg.replace("{cache}", &cache.to_string_lossy())
+        .replace("{bin}", &bin.to_string_lossy())
+        .replace("{file}", &file.to_string_lossy())
+        .replace("{dir}", &dir.to_string_lossy())
+}
+
+/// The minimal environment every process runtime gets: nothing inherited from the user's
+/// shell (no `NODE_OPTIONS`, no proxies), a PATH that finds the runtime and basic tools, and
+/// HOME/TMPDIR inside the case's temp dir.
+fn base_env(bin: &Path, dir: &Path) -> Vec<(String, String)> {
+    let mut path = String::new();
+    if let Some(parent) = bin.parent().filter(|p| !p.as_os_str().is_empty()) {
+        path.push_str(&parent.to_string_lossy());
+        path.push(':');
+    }
+    path.push_str("/usr/local/bin:/usr/bin:/bin");
+    let d = dir.to_string_lossy().into_owned();
+    vec![
+        ("PATH".into(), path),
+        ("HOME".into(), d.clone()),
+        ("TMPDIR".into(), d),
+        ("LANG".into(), "C.UTF-8".into()),
+        ("NO_COLOR".into(), "1".into()),
+        ("TZ".into(), "UTC".into()),
+    ]
+}
+
+impl ProcessAdapter {
+    /// Run the adapter's version command and take the first version-looking token.
+    pub fn detect_version(file: &AdapterFile, bin: &Path) -> Result<String, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("ah-version-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temp dir: {e}"))?;
+        let args: Vec<String> = file
+            .version
+            .iter()
+            .map(|a| substitute(a, bin, Path::new(""), dir.path(), dir.path()))
+            .collect();
+        let spec = Spec {
+            program: PathBuf::from(&args[0]),
+            args: args[1..].to_vec(),
+            cwd: dir.path().to_path_buf(),
+            env: base_env(bin, dir.path()),
+            stdin: Vec::new(),
+            timeout: Duration::from_secs(20),
+            isolate_network: false,
+        };
+        let out = process::run(&spec);
+        match &out.ended {
+            Ended::Exited(0) => {}
+            Ended::SpawnFailed(e) => return Err(e.clone()),
+            other => {
+                return Err(format!(
+                    "the version command `{}` ended with {other:?}: {}",
+                    args.join(" "),
+                    out.stderr_head.trim()
+                ))
+            }
+        }
+        let text = format!("{}\n{}", out.stdout_head, out.stderr_head);
+        let re = regex::Regex::new(r"\d+\.\d+\.\d+[0-9A-Za-z.+\-]*").expect("valid regex");
+        re.find(&text)
+            .map(|m| m.as_str().to_string())
+            .ok_or_else(|| {
+                format!(
+                    "cannot find a version (N.N.N) in the output of `{}`: {:?}",
+                    args.join(" "),
+                    text.trim().chars().take(200).collect::<String>()
+                )
+            })
+    }
+}
+
+impl ProcessAdapter {
+    /// The command line and environment that run `file` in `dir`, as the adapter file says.
+    pub(crate) fn command(&self, file: &Path, dir: &Path) -> (Vec<String>, Vec<(String, String)>) {
+        let args: Vec<String> = self
+            .file
+            .run
+            .iter()
+            .map(|a| substitute(a, &self.binary, file, dir, &self.cache))
+            .collect();
+        let mut env = base_env(&self.binary, dir);
+        for (k, v) in &self.file.env {
+            env.push((
+                k.clone(),
+                substitute(v, &self.binary, file, dir, &self.cache),
+            ));
+        }
+        (args, env)
+    }
+
+    /// Whether the runtime offers `process.getBuiltinModule` (see
+    /// [`prelude::ChannelIo::NodeBuiltin`]). Asked once per run by starting the runtime on a
+    /// probe, so that a version number never has to be interpreted; a runtime that cannot even
+    /// run the probe is taken not to have it, and its cases then report what is wrong.
+    pub fn has_builtin_module_table(&self) -> bool {
+        let Ok(dir) = tempfile::Builder::new().prefix("ah-probe-").tempdir() else {
+            return false;
+        };
+        let file = dir
+            .path()
+            .join(format!("probe.{}", self.file.extensions().esm));
+        let probe = "if (typeof process.getBuiltinModule !== 'function') process.exitCode = 3;\n";
+        if std::fs::write(&file, probe).is_err() {
+            return false;
+        }
+        let out = self.run_file(&file, dir.path(), Duration::from_secs(20));
+        out.ended == Ended::Exited(0)
+    }
+
+    /// Run any file the way cases are run, with no trace expected: what starting this runtime
+    /// costs, the floor the benchmark compares the suite with.
+    pub fn run_file(&self, file: &Path, dir: &Path, timeout: Duration) -> process::Output {
+        let (args, env) = self.command(file, dir);
+        process::run(&Spec {
+            program: PathBuf::from(&args[0]),
+            args: args[1..].to_vec(),
+            cwd: dir.to_path_buf(),
+            env,
+            stdin: Vec::new(),
+            timeout,
+            isolate_network: true,
+        })
+    }
+}
+
+impl Adapter for ProcessAdapter {
+    fn facts(&self) -> &RuntimeFacts {
+        &self.facts
+    }
+
+    fn supports(&self, case: &Case) -> Result<(), String> {
+        first_lacking(case, |f| {
+            self.file
+                .unsupported_features
+                .iter()
+                .any(|u| u == f)
+                .then(|| {
+                    format!(
+                        "{} does not offer feature `{f}` (adapter file)",
+                        self.facts.name
+                    )
+                })
+        })
+    }
+
+    fn execute(&self, case: &Case, timeout: Duration) -> Execution {
+        let could_not = |msg: String| Execution::could_not(msg, Duration::ZERO);
+        let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
+            Ok(d) => d,
+            Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
+        };
+        let _registered = process::DirGuard::new(dir.path());
+        let rendered = prelude::render_with(case, &self.file.extensions(), self.file.channel_io);
+        for (name, text) in &rendered.files {
+            if let Err(e) = std::fs::write(dir.path().join(name), text) {
+                return could_not(format!("cannot write {name} into the temp dir: {e}"));
+            }
+        }
+        let main = dir.path().join(&rendered.main);
+        let (args, env) = self.command(&main, dir.path());
+        let key = trace::new_key();
+        let spec = Spec {
+            program: PathBuf::from(&args[0]),
+            args: args[1..].to_vec(),
+            cwd: dir.path().to_path_buf(),
+            env,
+            stdin: key.as_bytes().to_vec(),
+            timeout,
+            isolate_network: true,
+        };
+        let out = process::run(&spec);
+        let end = match out.ended {
+            Ended::Exited(c) => End::Exited(c),
+            Ended::Signaled { name, .. } => End::Signaled(name),
+            Ended::TimedOut => End::TimedOut,
+            Ended::SpawnFailed(e) => End::CouldNotRun(e),
+        };
+        Execution {
+            channel: trace::parse_channel(&key, &out.channel),
+            end,
+            channel_cut: out.channel_cut,
+            stdout_head: out.stdout_head,
+            stderr_head: out.stderr_head,
+            duration: out.duration,
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The command line of `cargo xtask`, declared with clap: every command, its options and the
+//! help they print. Nothing here decides anything; `main.rs` hands the parsed options to
+//! `harness::workflow`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
+use harness::workflow::conformance::ConformanceOptions;
+use harness::workflow::values;
+
+/// The async_hooks conformance harness: run the cases on runtimes, check baselines, build
+/// reports
+///
+/// Exit codes: 0 everything passed, 1 some case did not pass (with --check: the run differs
+/// from a baseline), 2 invalid input or usage.
+#[derive(Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask")]
+#[command(allow_external_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    Conformance(Conformance),
+    /// Run the corpus on every runtime and build the committed matrix from the results
+    ///
+    /// Writes reports/results/<runtime>.json per runtime, then `report` over all of them.
+    Matrix {
+        /// A runtime to run (repeatable; default: reference and every pinned runtime)
+        #[arg(long, short = 'r', value_name = "NAME")]
+        runtime: Vec<String>,
+    },
+    /// Merge the results files of shards into one
+    ///
+    /// The inputs are the --results files of `conformance --shard K/N` runs, made on one
+    /// machine or several; they must not overlap.
+    Merge {
+        #[arg(value_name = "OUT.json")]
+        out: String,
+        #[arg(value_name = "IN.json", required = true)]
+        inputs: Vec<String>,
+    },
+    /// Compare two results files, as Markdown for a pull-request comment
+    ///
+    /// Counts per runtime, then the cases fixed and broken, new crashes and timeouts, changed
+    /// alternatives, and the cases added and removed.
+    Compare {
+        #[arg(value_name = "OLD.json")]
+        old: String,
+        #[arg(value_name = "NEW.json")]
+        new: String,
+    },
+    /// Put the results files of several runtimes side by side
+    ///
+    /// Writes DIR/matrix.html, a self-contained page (cases × runtimes by spec area,
+    /// requirements met, the interop score, each failure's diff and stderr), and DIR/matrix.md,
+    /// a summary for a GitHub job summary.
+    Report {
+        /// A results file to include (repeatable; default: every reports/results/*.json)
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+        results: Vec<String>,
+        /// The directory to write to (default: reports)
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
+        out: Option<String>,
+    },
+    /// Install or list the runtimes this checkout knows
+    Runtimes {
+        #[command(subcommand)]
+        action: RuntimesAction,
+    },
+    /// Measure what a run costs (release build)
+    ///
+    /// reference: cases per second per core and the cost split (context and bootstrap, script,
+    /// loop, teardown). A process runtime: the floor (started once per case) against the suite,
+    /// their ratio, and the pooled suite's speed-up; medians of alternating rounds.
+    Bench(Bench),
+    /// The harness's own tests: install what they need, then run `cargo test`
+    ///
+    /// Installs Debian's chromium and npm when missing (apt-get as root; otherwise it prints the
+    /// command), checks each, then runs `cargo test` with every argument given, untouched.
+    #[command(disable_help_flag = true)]
+    Test {
+        /// Arguments for `cargo test`
+        #[arg(value_name = "CARGO TEST ARGS", allow_hyphen_values = true)]
+        args: Vec<String>,
+        #[arg(last = true, hide = true)]
+        after: Vec<String>,
+    },
+    #[command(external_subcommand)]
+    Unknown(Vec<String>),
+}
+
+/// Run the cases on each runtime (default: reference, the embedded one)
+///
+/// FILTER and the options after it are those of `cargo test` (libtest): --list, --exact,
+/// --skip, --test-threads, --format, ...; this command's own options may come before or after
+/// the filter, and everything after `--` is libtest's. Cases run two per core on process
+/// runtimes and one per core on reference, unless --test-threads says otherwise.
+#[derive(Args)]
+pub struct Conformance {
+    /// A runtime to run on (repeatable): reference, node, node@18 … node@26, bun, deno,
+    /// workerd, or the path of an adapter file (*.toml)
+    #[arg(long, short = 'r', value_name = "NAME")]
+    runtime: Vec<String>,
+    /// Write the observed trace of every case that does not match as a pending snapshot
+    /// (*.snap.new), for `cargo insta review`
+    #[arg(long)]
+    bless: bool,
+    /// Run every case N times; a case whose trace is not the same every time fails (flaky)
+    #[arg(long, value_name = "N", value_parser = values::repeat)]
+    repeat: Option<u32>,
+    /// Time limit of every case, in milliseconds
+    #[arg(long, value_name = "N", value_parser = values::timeout_ms)]
+    timeout_ms: Option<Duration>,
+    /// Compare each runtime's results with its baseline, reports/baselines/<runtime>.snap;
+    /// exit 1 when they differ (new failures, crashes, timeouts, unexpected passes, ...)
+    #[arg(long)]
+    check: bool,
+    /// Write each runtime's baseline from this run instead of checking it
+    #[arg(long)]
+    update_baseline: bool,
+    /// Write the results as JSON (schema ah-results/1, docs/results-schema.md)
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    results: Option<String>,
+    /// Write the results as JUnit XML
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    junit: Option<String>,
+    /// Run only shard K of N, a partition by case ID that is the same on every machine;
+    /// --check and --update-baseline then cover that shard's cases only
+    #[arg(long, value_name = "K/N", value_parser = values::shard)]
+    shard: Option<(u32, u32)>,
+    /// Run a process runtime's cases in worker threads of long-lived processes instead of a
+    /// process each (docs/vendor-guide.md, section Pooled mode); the verdicts are the same
+    #[arg(long)]
+    pool: bool,
+    /// A case filter, then libtest's options
+    #[arg(value_name = "FILTER | LIBTEST OPTIONS")]
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    libtest: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct Bench {
+    /// Runtimes to measure (default: reference)
+    #[arg(value_name = "RUNTIME")]
+    pub runtimes: Vec<String>,
+    /// Rounds per runtime (default 5 for reference, 3 for a process runtime)
+    #[arg(long, value_name = "N", value_parser = values::rounds)]
+    pub rounds: Option<usize>,
+    /// Store the figures in reports/bench.md
+    #[arg(long)]
+    pub write: bool,
+}
+
+#[derive(Subcommand)]
+pub enum RuntimesAction {
+    /// Install pinned runtimes (every one in runtimes/lock.toml when none is named)
+    Install { names: Vec<String> },
+    /// Show the runtimes this checkout knows
+    List,
+}
+
+impl From<Conformance> for ConformanceOptions {
+    fn from(c: Conformance) -> Self {
+        ConformanceOptions {
+            runtimes: c.runtime,
+            bless: c.bless,
+            repeat: c.repeat.unwrap_or(1),
+            timeout: c.timeout_ms,
+            shard: c.shard,
+            pool: c.pool,
+            check: c.check,
+            update_baseline: c.update_baseline,
+            results: c.results.map(PathBuf::from),
+            junit: c.junit.map(PathBuf::from),
+            libtest: c.libtest,
+        }
+    }
+}
+
+/// The command line, with `conformance`'s own options allowed after its filter.
+pub fn args() -> Vec<String> {
+    let mut args: Vec<String> = std::env::args().collect();
+    let cli = Cli::command();
+    let Some(sub) = args.get(1).and_then(|a| cli.find_subcommand(a)) else {
+        return args;
+    };
+    let own = sub
+        .get_arguments()
+        .filter(|a| !a.is_positional())
+        .flat_map(|a| {
+            let v = a.get_action().takes_values();
+            let long = a.get_long().map(|l| (format!("--{l}"), v));
+            long.into_iter()
+                .chain(a.get_short().map(|c| (format!("-{c}"), v)))
+        });
+    if sub.get_name() == "conformance" {
+        let rest = values::hoist_own_options(&args[2..], &own.collect::<Vec<_>>());
+        args.truncate(2);
+        args.extend(rest);
+    }
+    args
+}
