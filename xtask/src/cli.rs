@@ -71,6 +71,11 @@ pub enum Command {
         #[command(subcommand)]
         action: RuntimesAction,
     },
+    /// Update the committed baselines after a change to the corpus
+    Baselines {
+        #[command(subcommand)]
+        action: BaselinesAction,
+    },
     /// Measure what a run costs (release build)
     ///
     /// reference: cases per second per core and the cost split (context and bootstrap, script,
@@ -122,6 +127,10 @@ pub struct Conformance {
     /// Write each runtime's baseline from this run instead of checking it
     #[arg(long)]
     update_baseline: bool,
+    /// With --check or --update-baseline: the baselines are here instead of in
+    /// reports/baselines/; a directory (DIR/<runtime>.snap each) or, for one runtime, a file
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
+    baseline: Option<String>,
     /// Write the results as JSON (schema ah-results/1, docs/results-schema.md)
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
     results: Option<String>,
@@ -136,6 +145,9 @@ pub struct Conformance {
     /// process each (docs/vendor-guide.md, section Pooled mode); the verdicts are the same
     #[arg(long)]
     pool: bool,
+    /// With --check: print the whole report of every known failure, not one line each
+    #[arg(long)]
+    verbose: bool,
     /// A case filter, then libtest's options
     #[arg(value_name = "FILTER | LIBTEST OPTIONS")]
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -153,6 +165,21 @@ pub struct Bench {
     /// Store the figures in reports/bench.md
     #[arg(long)]
     pub write: bool,
+}
+
+#[derive(Subcommand)]
+pub enum BaselinesAction {
+    /// Write again the baseline of every runtime that has one (or of those named), in one run
+    ///
+    /// Runtimes that are not installed are left as they are and named with the command that
+    /// installs them; --install installs them first.
+    Update {
+        /// Runtimes to update (default: every runtime with a file in reports/baselines)
+        names: Vec<String>,
+        /// Install the pinned runtimes that are missing instead of leaving them out
+        #[arg(long)]
+        install: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -174,9 +201,11 @@ impl From<Conformance> for ConformanceOptions {
             pool: c.pool,
             check: c.check,
             update_baseline: c.update_baseline,
+            baseline: c.baseline.map(PathBuf::from),
             results: c.results.map(PathBuf::from),
             junit: c.junit.map(PathBuf::from),
             libtest: c.libtest,
+            verbose: c.verbose,
         }
     }
 }

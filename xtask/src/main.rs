@@ -11,14 +11,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
-use cli::{Bench, Cli, Command, RuntimesAction};
+use cli::{BaselinesAction, Bench, Cli, Command, RuntimesAction};
 use harness::input::project::Project;
 use harness::workflow::cargo::{self, BenchOptions};
 use harness::workflow::conformance;
 use harness::workflow::emit::Emitter;
 use harness::workflow::exit::UsageError;
 use harness::workflow::report::ReportOptions;
-use harness::workflow::{compare, matrix, merge, report, runtimes};
+use harness::workflow::{compare, matrix, merge, refresh, report, runtimes};
 
 fn main() -> ExitCode {
     harness::exec::runner::request_big_thread_stacks();
@@ -44,6 +44,15 @@ fn main() -> ExitCode {
             }
             RuntimesAction::List => runtimes::list(&Project::locate(), emit),
         }),
+        Command::Baselines {
+            action: BaselinesAction::Update { names, install },
+        } => {
+            let opts = refresh::RefreshOptions {
+                runtimes: names,
+                install,
+            };
+            refresh::update(&Project::locate(), &opts, emit)
+        }
         Command::Bench(Bench {
             runtimes,
             rounds,

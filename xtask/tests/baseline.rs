@@ -445,3 +445,60 @@ fn the_committed_reference_baseline_matches_the_corpus() {
     let (code, out, err) = xtask(&root, &["conformance", "--check"]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// Under `--check`, a run that matches its baseline reads green: each known failure is one
+/// line, libtest's closing line is `ok`, and no diff is printed; `--verbose` prints the whole
+/// report of each known failure. A case that differs from its entry is reported in full.
+#[test]
+fn a_matching_check_reads_green_with_one_line_per_known_failure() {
+    let root = checkout();
+    let r = root.path();
+    let (code, out, err) = xtask(r, &["conformance", "--update-baseline"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let victims: Vec<String> = passing_cases(r).into_iter().take(2).collect();
+    for id in &victims {
+        change_expectation(r, id);
+    }
+    let (code, out, err) = xtask(r, &["conformance", "--update-baseline"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let (code, out, err) = xtask(r, &["conformance", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let all = format!("{out}{err}");
+    for id in &victims {
+        let lines: Vec<&str> = all
+            .lines()
+            .filter(|l| {
+                l.starts_with("known FAIL (baseline): [reference] ") && l.contains(id.as_str())
+            })
+            .collect();
+        assert_eq!(lines.len(), 1, "one line for {id}:\n{all}");
+    }
+    assert!(all.contains("test result: ok."), "{all}");
+    assert!(!all.contains("test result: FAILED"), "{all}");
+    assert!(
+        !all.contains("--- expected"),
+        "no diff for a known failure:\n{all}"
+    );
+    assert!(all.contains("baseline check: reference: matches"), "{all}");
+
+    let (code, out, err) = xtask(r, &["conformance", "--check", "--verbose"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("--- expected"),
+        "--verbose shows the diffs"
+    );
+
+    // The first victim now fails differently: that one is reported in full and fails.
+    let rel = format!("cases/{}.snap", victims[0]);
+    let text = read(r, &rel).replace("something else entirely: 1", "something else again: 2");
+    write(r, &rel, &text);
+    let (code, out, err) = xtask(r, &["conformance", "--check"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains("differs from the baseline, which lists it as FAIL"),
+        "{all}"
+    );
+    assert!(all.contains("test result: FAILED. "), "{all}");
+}

@@ -344,3 +344,29 @@ fn libtest_options_reach_libtest_with_or_without_the_separator_and_help_is_gener
         "{out}"
     );
 }
+
+/// A runtime whose binary does not exist is bad input, not a run of ERRORs: the command stops
+/// before any case runs, with exit 2 and what to fix.
+#[test]
+fn a_missing_runtime_binary_stops_before_the_run_with_exit_2() {
+    let root = checkout();
+    write(
+        root.path(),
+        "cases/a.yaml",
+        "title: a case\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  trace('a', 1);\n",
+    );
+    let adapter = root.path().join("mine.toml");
+    std::fs::write(
+        &adapter,
+        "run = [\"{bin}\", \"{file}\"]\nversion = [\"{bin}\", \"--version\"]\nbinary = \"/nonexistent/ah-no-such-runtime\"\n",
+    )
+    .unwrap();
+    let (code, out) = xtask(
+        root.path(),
+        &["conformance", "--runtime", adapter.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("/nonexistent/ah-no-such-runtime"), "{out}");
+    assert!(out.contains("cannot be started"), "{out}");
+    assert!(!out.contains("test result"), "nothing ran: {out}");
+}

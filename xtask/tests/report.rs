@@ -485,3 +485,35 @@ fn report_without_results_files_says_where_they_go() {
     assert!(out.contains("--out needs a directory"), "{out}");
     assert!(!dir.path().join("reports/matrix.html").exists());
 }
+
+/// `report --results FILE` is the vendor's and CI's form: it prints the Markdown summary on
+/// stdout (for `>> $GITHUB_STEP_SUMMARY`), keeps its notes on stderr, and writes its files
+/// to `target/report/`, never over the committed `reports/matrix.*`.
+#[test]
+fn an_ad_hoc_report_prints_the_markdown_and_leaves_the_committed_matrix_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&real_root().join("spec"), &dir.path().join("spec"));
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    std::fs::write(dir.path().join("reports/matrix.md"), "committed\n").unwrap();
+    std::fs::write(
+        dir.path().join("mine.json"),
+        r#"{"schema":"ah-results/1","runtimes":[
+            {"name":"vendor-rt","available":true,"version":"1.0","adapter":"a","source":"s","error":null}],
+          "results":[{"runtime":"vendor-rt","case":"als/run/basic","spec":["ALS-RUN-001"],"status":"FAIL","summary":"x"}]}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) =
+        common::finish_split(xtask(dir.path(), &["report", "--results", "mine.json"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("target/report/matrix.md")).unwrap();
+    assert_eq!(stdout, written, "stdout is the Markdown summary, whole");
+    assert!(stdout.contains("vendor-rt"), "{stdout}");
+    assert!(
+        stderr.contains("matrix page written to target/report/matrix.html"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("reports/matrix.md")).unwrap(),
+        "committed\n"
+    );
+}

@@ -2,6 +2,7 @@
 //! vendor adds a runtime without writing Rust:
 //!
 //! ```toml
+//! name = "mynode"                    # the runtime's name in results, baselines and messages
 //! description = "Node.js"
 //! run = ["{bin}", "{file}"]          # {bin}: the binary, {file}: the case module, {dir}: temp dir
 //! version = ["{bin}", "--version"]   # first `N.N.N...` token of its output is the version
@@ -12,6 +13,11 @@
 //! channel_io = "node-fs"             # or "node-require", "node-builtin", "deno": how the prelude writes the trace channel
 //! [env]                              # extra environment; {dir} and {cache} allowed
 //! ```
+//!
+//! `name` matters to an adapter file given by path to `--runtime`: without it the runtime is
+//! named by the path as typed, so `./x.toml` and `x.toml` would be two runtimes with two
+//! baselines. The files in `runtimes/adapters/` need none: the lock file names the runtimes
+//! they serve.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +33,9 @@ use crate::input::suggest::closest;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdapterFile {
+    /// The runtime's name (see [`valid_name`]); `None` when the file does not declare one.
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub description: String,
     pub run: Vec<String>,
@@ -52,6 +61,43 @@ fn default_esm() -> String {
 }
 fn default_cjs() -> String {
     "cjs".into()
+}
+
+/// Why `name` is not usable as a runtime name, or `None` when it is. A runtime's name becomes
+/// the file name of its baseline and of its cache directory, so it is held to the characters
+/// that are safe in a file name everywhere (`[A-Za-z0-9._@+-]`), may not start with a dot
+/// (hidden files, `..`), and may not end in `.toml`, which `--runtime` reads as a path.
+pub fn valid_name(name: &str) -> Option<&'static str> {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "._@+-".contains(c);
+    if name.is_empty() {
+        Some("it is empty")
+    } else if name.starts_with('.') {
+        Some("it starts with a dot")
+    } else if !name.chars().all(safe) {
+        Some("only letters, digits and `.`, `_`, `@`, `+`, `-` are allowed")
+    } else if name.ends_with(".toml") {
+        Some("a name ending in `.toml` would be read as the path of an adapter file")
+    } else {
+        None
+    }
+}
+
+/// Where a top-level `key = ...` line starts, as 1-based line and column (1:1 when absent).
+fn key_position(text: &str, key: &str) -> (usize, usize) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            break;
+        }
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return line_col(text, offset + (line.len() - trimmed.len()));
+            }
+        }
+        offset += line.len();
+    }
+    (1, 1)
 }
 
 /// 1-based line and column of a byte offset.
@@ -132,6 +178,17 @@ impl AdapterFile {
                 .unwrap_or(0);
             line_col(text, off)
         };
+        if let Some(name) = &file.name {
+            if let Some(why) = valid_name(name) {
+                let (l, c) = key_position(text, "name");
+                return Err(Diagnostic::new(
+                    path,
+                    l,
+                    c,
+                    format!("`name = {name:?}` cannot name a runtime: {why}; pick a name such as `myrt` or `myrt@2`"),
+                ));
+            }
+        }
         if file.run.is_empty() || !file.run.iter().any(|a| a.contains("{file}")) {
             let (l, c) = at("run");
             return Err(Diagnostic::new(
@@ -193,5 +250,30 @@ mod tests {
         let file = AdapterFile::parse(path, &good).unwrap();
         file.check_features(path, &good, &features)
             .expect("registered names pass");
+    }
+
+    #[test]
+    fn a_declared_name_must_be_safe_as_a_file_name_and_is_refused_at_its_line() {
+        let body = "run = [\"{bin}\", \"{file}\"]\nversion = [\"{bin}\", \"-v\"]\n";
+        let path = Path::new("vendor.toml");
+        for good in ["vendor-node", "node@26", "my_rt+1.2"] {
+            let text = format!("# a comment\nname = \"{good}\"\n{body}");
+            let file = AdapterFile::parse(path, &text).expect("a safe name");
+            assert_eq!(file.name.as_deref(), Some(good));
+        }
+        let file = AdapterFile::parse(path, body).expect("no name is fine");
+        assert_eq!(file.name, None);
+        for (bad, why) in [
+            ("", "it is empty"),
+            (".hidden", "starts with a dot"),
+            ("a/b", "only letters"),
+            ("my rt", "only letters"),
+            ("x.toml", "read as the path"),
+        ] {
+            let text = format!("# a comment\n  name = \"{bad}\"\n{body}");
+            let err = AdapterFile::parse(path, &text).unwrap_err().to_string();
+            assert!(err.starts_with("vendor.toml:2:3: `name = "), "{err}");
+            assert!(err.contains(why), "{bad}: {err}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! libtest conclusion, for reports and baselines. The progress-bar run and the quiet run
 //! schedule the same jobs themselves, on the [`Executor`]'s worker threads.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -82,6 +83,24 @@ pub struct RunConfig {
     /// Pooled mode: process runtimes run many cases per process, each in a worker thread of
     /// its own (see `pool`).
     pub pool: bool,
+    /// With `--check`: what each checked runtime's baseline expects of the cases it does not
+    /// pass. A case then passes its trial when it does what the baseline says, so a run that
+    /// matches its baseline reads green and a known failure takes one line.
+    pub known: Known,
+    /// Print the whole report of a known failure too, not its one line.
+    pub verbose: bool,
+}
+
+/// Runtime → case ID → (status, one-line summary) for every case its baseline lists. A
+/// runtime present here is judged by its baseline: a case it does not list must pass.
+pub type Known = BTreeMap<String, BTreeMap<String, (Status, String)>>;
+
+/// How one trial went, for libtest and the progress view.
+enum Verdict {
+    /// Passed; `Some(note)` is a line worth printing although it passed (blessed, known).
+    Passed(Option<String>),
+    /// Failed, with the whole report.
+    Failed(String),
 }
 
 /// Whether a case belongs to shard `k` of `n`. The partition depends on the case ID alone
@@ -107,6 +126,8 @@ impl Default for RunConfig {
             repeat: 1,
             shard: None,
             pool: false,
+            known: Known::new(),
+            verbose: false,
         }
     }
 }
@@ -131,12 +152,15 @@ struct Job {
     timeout: Duration,
     /// What a failure report adds: the rules the case checks and the register's causes.
     why: String,
+    /// `Some` when a baseline judges this runtime: its entry for the case (`None`: must pass).
+    baseline: Option<Option<(Status, String)>>,
+    verbose: bool,
 }
 
 impl Job {
-    /// Run and judge; the message explains any status but PASS (and says what blessing did).
-    fn run(&self) -> (Outcome, String) {
-        let outcome = match (&self.adapter, &self.unsupported) {
+    /// Run and judge: the outcome, and whether the trial passed with what to print.
+    fn run(&self) -> (Outcome, Verdict) {
+        let mut outcome = match (&self.adapter, &self.unsupported) {
             (_, Some(reason)) => Outcome::unsupported(reason.clone()),
             (Err(e), None) => {
                 Outcome::error(format!("runtime {} cannot be used: {e}", self.runtime))
@@ -148,28 +172,58 @@ impl Job {
             Ok(a) => format!("{} {}", self.runtime, a.facts().version),
             Err(_) => self.runtime.clone(),
         };
-        let mut outcome = outcome;
-        if self.bless && !matches!(outcome.status, Status::Pass | Status::Unsupported) {
+        let report = |o: &Outcome| {
+            let mut message = describe(&runtime, &self.case, shown, o);
+            if o.status != Status::Pass {
+                message.push_str(&self.why);
+            }
+            message
+        };
+        let passed = matches!(outcome.status, Status::Pass | Status::Unsupported);
+        if self.bless && !passed {
             // Blessing asks for the observed trace, not for a match: a case whose trace was
             // written as a pending snapshot has done what was asked.
-            match bless(&self.project, &self.case, &outcome) {
+            return match bless(&self.project, &self.case, &outcome) {
                 Ok(note) => {
                     outcome.blessed = true;
-                    return (outcome, note);
+                    (outcome, Verdict::Passed(Some(note)))
                 }
                 Err(why_not) => {
-                    let mut message = describe(&runtime, &self.case, shown, &outcome);
-                    message.push_str(&self.why);
-                    message.push_str(&why_not);
-                    return (outcome, message);
+                    let message = report(&outcome) + &why_not;
+                    (outcome, Verdict::Failed(message))
+                }
+            };
+        }
+        let verdict = match (&self.baseline, passed) {
+            (None, true) | (Some(None), true) => Verdict::Passed(None),
+            (None, false) | (Some(None), false) => Verdict::Failed(report(&outcome)),
+            (Some(Some((status, summary))), true) => Verdict::Failed(format!(
+                "unexpected pass on {runtime}: the baseline lists it as {} ({summary}); if the fix is intended, update the baseline\n",
+                status.as_str()
+            )),
+            (Some(Some((status, summary))), false) => {
+                let now = outcome.summary(Some(&self.project.root));
+                if *status == outcome.status && *summary == now {
+                    Verdict::Passed(Some(if self.verbose {
+                        report(&outcome)
+                    } else {
+                        format!(
+                            "known {} (baseline): [{}] {}: {now}\n",
+                            status.as_str(),
+                            self.runtime,
+                            self.case.id
+                        )
+                    }))
+                } else {
+                    Verdict::Failed(format!(
+                        "differs from the baseline, which lists it as {} ({summary})\n{}",
+                        status.as_str(),
+                        report(&outcome)
+                    ))
                 }
             }
-        }
-        let mut message = describe(&runtime, &self.case, shown, &outcome);
-        if outcome.status != Status::Pass {
-            message.push_str(&self.why);
-        }
-        (outcome, message)
+        };
+        (outcome, verdict)
     }
 
     fn record(&self, outcome: Outcome) -> Record {
@@ -246,6 +300,11 @@ fn plan(
                 repeat: cfg.repeat.max(1),
                 timeout: cfg.timeout.or(case.timeout).unwrap_or(DEFAULT_TIMEOUT),
                 why: why(suite, name, case),
+                baseline: cfg
+                    .known
+                    .get(name)
+                    .map(|entries| entries.get(&case.id).cloned()),
+                verbose: cfg.verbose,
             });
         }
     }
@@ -296,21 +355,20 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
                 .clone()
                 .map(|reason| job.record(Outcome::unsupported(reason)));
             let trial = Trial::test(name, move || {
-                let (outcome, message) = job.run();
-                let passed =
-                    outcome.blessed || matches!(outcome.status, Status::Pass | Status::Unsupported);
-                if outcome.blessed {
-                    // libtest shows a passing trial's name only; the note says where it went.
-                    eprint!("[{}] {}: {message}", job.runtime, job.case.id);
-                }
+                let (outcome, verdict) = job.run();
                 records
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .push(job.record(outcome));
-                if passed {
-                    Ok(())
-                } else {
-                    Err(Failed::from(message))
+                match verdict {
+                    Verdict::Passed(note) => {
+                        // libtest shows a passing trial's name only; a note says more.
+                        if let Some(note) = note {
+                            eprint!("{note}");
+                        }
+                        Ok(())
+                    }
+                    Verdict::Failed(message) => Err(Failed::from(message)),
                 }
             })
             .with_kind(kind)
@@ -379,8 +437,8 @@ pub fn run_with_progress(
     let mut done = Executor::new(workers).map_with_progress(
         &selected,
         |job| {
-            let (outcome, message) = job.run();
-            (job.record(outcome), message)
+            let (outcome, verdict) = job.run();
+            (job.record(outcome), verdict)
         },
         |job, _| {
             if started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
@@ -394,15 +452,18 @@ pub fn run_with_progress(
     done.sort_by(|a, b| (&a.0.case_id, &a.0.runtime).cmp(&(&b.0.case_id, &b.0.runtime)));
     let mut failed = 0u64;
     let mut passed = 0u64;
-    for (rec, message) in &done {
-        if rec.outcome.blessed {
-            passed += 1;
-            print!("{message}");
-        } else if matches!(rec.outcome.status, Status::Pass | Status::Unsupported) {
-            passed += 1;
-        } else {
-            failed += 1;
-            println!("---- [{}] {} ----\n{message}\n", rec.runtime, rec.case_id);
+    for (rec, verdict) in &done {
+        match verdict {
+            Verdict::Passed(note) => {
+                passed += 1;
+                if let Some(note) = note {
+                    print!("{note}");
+                }
+            }
+            Verdict::Failed(message) => {
+                failed += 1;
+                println!("---- [{}] {} ----\n{message}\n", rec.runtime, rec.case_id);
+            }
         }
     }
     println!(

@@ -1,18 +1,25 @@
 //! Runtime names, pinned installs and the project-local runtime cache.
 //!
 //! A runtime name resolves, in this order, to:
+//! 0. a name an adapter file of the user's declared (`name = "..."`), once that file was named
+//!    with [`Registry::name_of`] in this process;
 //! 1. a path ending in `.toml`: an adapter file of the user's, whose `binary` says where the
 //!    runtime is;
 //! 2. an entry of the lock file `runtimes/lock.toml` (`node@26`, `bun`, `deno`): an npm package
 //!    at an exact version and integrity, installed into `.runtimes/` on first use;
 //! 3. an adapter file `runtimes/adapters/<name>.toml` whose `binary` is found on PATH (`node`).
 //!
+//! Every adapter file the registry loads is checked against the feature registry
+//! (`cases/features.txt`), so that a misspelt `unsupported_features` entry stops the run.
+//!
 //! Installs go through the ordinary npm client (`npm pack`), are verified against the lock's
 //! sha512 integrity and by running the binary, and land by rename, so an interrupted install
 //! leaves nothing half-done behind.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use base64::Engine as _;
 use serde::Deserialize;
@@ -23,6 +30,7 @@ use crate::exec::process_adapter::ProcessAdapter;
 
 use crate::exec::prelude::ChannelIo;
 use crate::input::diag::Diagnostic;
+use crate::input::features::Features;
 use crate::judge::record::RuntimeFacts;
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -53,6 +61,38 @@ pub struct Registry {
     /// The project root (holds `runtimes/` and `.runtimes/`).
     root: PathBuf,
     pub lock: Vec<LockEntry>,
+    /// The feature registry adapter files are checked against; `None` in a checkout without
+    /// `cases/features.txt` (the registry then takes feature names on trust).
+    features: Option<Features>,
+}
+
+/// The adapter files whose declared name stands for them, by that name, as absolute paths.
+///
+/// A run names its runtimes by strings, and every part of it (the runner's records, the
+/// results, the baselines) loads its own [`Registry`] from the checkout. A vendor's adapter
+/// file lives outside the checkout, so the registry would not know `vendor-node` from the
+/// checkout alone: [`Registry::name_of`] enters the file here, once per process, and every
+/// registry then resolves the name to it.
+static DECLARED: Mutex<BTreeMap<String, PathBuf>> = Mutex::new(BTreeMap::new());
+
+fn declared(name: &str) -> Option<PathBuf> {
+    let table = DECLARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    table.get(name).cloned()
+}
+
+/// A value given to `--runtime`, with the name the run knows the runtime by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The runtime's name in records, results, baselines and messages.
+    pub name: String,
+    /// The value as typed, to repeat in commands suggested to the user.
+    pub given: String,
+    /// The adapter file, made absolute, when the value was the path of one.
+    pub file: Option<PathBuf>,
+    /// Set when the value was an adapter file that declares no name: what to do about it.
+    pub note: Option<String>,
 }
 
 /// A runtime name resolved to an adapter and a binary (which may still need installing).
@@ -83,9 +123,81 @@ impl Registry {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(Diagnostic::file(&path, format!("cannot read: {e}"))),
         };
+        let features_path = root.join("cases/features.txt");
+        let features = if features_path.is_file() {
+            let features = Features::load(&features_path).map_err(|ds| {
+                let first = ds.0.into_iter().next();
+                first.unwrap_or_else(|| {
+                    Diagnostic::file(&features_path, "the feature registry cannot be read")
+                })
+            })?;
+            Some(features)
+        } else {
+            None
+        };
         Ok(Registry {
             root: root.to_path_buf(),
             lock,
+            features,
+        })
+    }
+
+    /// Load an adapter file, checking its `unsupported_features` against the feature registry.
+    fn load_adapter(&self, path: &Path) -> Result<AdapterFile, Diagnostic> {
+        match &self.features {
+            Some(features) => AdapterFile::load_checked(path, features),
+            None => AdapterFile::load(path),
+        }
+    }
+
+    /// The name a `--runtime` value stands for. A runtime name is itself. The path of an
+    /// adapter file (`*.toml`) is loaded and checked here, before anything runs; when the file
+    /// declares `name = "..."`, that is the runtime's name, whichever path reached the file,
+    /// and this registry (and every registry loaded later in this process) resolves the name
+    /// to the file. A file without a name keeps the path as typed for its name, with a note
+    /// saying how to make it independent of the path.
+    pub fn name_of(&self, given: &str) -> Result<Named, Diagnostic> {
+        if !given.ends_with(".toml") {
+            return Ok(Named {
+                name: given.to_string(),
+                given: given.to_string(),
+                file: None,
+                note: None,
+            });
+        }
+        let path = Path::new(given);
+        let adapter = self.load_adapter(path)?;
+        let file = std::path::absolute(path)
+            .map_err(|e| Diagnostic::file(path, format!("cannot make the path absolute: {e}")))?;
+        let file = file.canonicalize().unwrap_or(file);
+        let Some(name) = adapter.name else {
+            return Ok(Named {
+                name: given.to_string(),
+                given: given.to_string(),
+                file: Some(file),
+                note: Some(format!(
+                    "note: {given} declares no `name`, so the runtime is named by this path as typed and its baseline by the path too; add `name = \"...\"` to the file so that its name and baseline do not depend on how the file is reached"
+                )),
+            });
+        };
+        let taken = name == crate::exec::reference::NAME
+            || name == crate::exec::workerd::NAME
+            || self.known_names().contains(&name);
+        if taken {
+            return Err(Diagnostic::file(
+                path,
+                format!("`name = \"{name}\"` is already the name of a runtime this checkout knows; give the adapter file a name of its own"),
+            ));
+        }
+        let mut table = DECLARED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        table.insert(name.clone(), file.clone());
+        Ok(Named {
+            name,
+            given: given.to_string(),
+            file: Some(file),
+            note: None,
         })
     }
 
@@ -122,34 +234,37 @@ impl Registry {
         self.root.join(".runtimes")
     }
 
+    /// Whether the pinned runtime `name` is installed and verified (no install is started).
+    pub fn is_pinned_and_installed(&self, name: &str) -> bool {
+        self.lock
+            .iter()
+            .find(|e| e.name == name)
+            .is_some_and(|e| Self::is_installed(&self.install_dir(e), e))
+    }
+
     fn install_dir(&self, e: &LockEntry) -> PathBuf {
         self.cache_dir()
             .join(format!("{}-{}", e.name.replace(['@', '/'], "-"), e.version))
     }
 
     pub fn resolve(&self, name: &str) -> Result<Resolved, ResolveError> {
+        if let Some(path) = declared(name) {
+            // The adapter's own name, not its path: results are the same from any directory.
+            let shown = path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| name.to_string());
+            return self.resolve_file(&path, name, &shown);
+        }
         if name.ends_with(".toml") {
             let path = PathBuf::from(name);
-            let adapter = AdapterFile::load(&path).map_err(ResolveError::unusable)?;
-            let Some(bin) = adapter.binary.clone() else {
-                return Err(ResolveError::Unusable(format!(
-                    "{name}: an adapter file given as a runtime must say where its `binary` is"
-                )));
-            };
-            let binary = locate_binary(&bin, path.parent().unwrap_or(Path::new(".")))
-                .map_err(ResolveError::Unusable)?;
-            return Ok(Resolved {
-                name: name.to_string(),
-                adapter_name: name.to_string(),
-                adapter,
-                source: binary.display().to_string(),
-                binary,
-                lock: None,
-            });
+            let adapter = self.load_adapter(&path).map_err(ResolveError::unusable)?;
+            let runtime = adapter.name.clone().unwrap_or_else(|| name.to_string());
+            return self.resolve_file(&path, &runtime, name);
         }
         if let Some(e) = self.lock.iter().find(|e| e.name == name) {
             let apath = self.adapter_path(&e.adapter);
-            let adapter = AdapterFile::load(&apath).map_err(ResolveError::unusable)?;
+            let adapter = self.load_adapter(&apath).map_err(ResolveError::unusable)?;
             return Ok(Resolved {
                 name: name.to_string(),
                 adapter_name: e.adapter.clone(),
@@ -161,7 +276,7 @@ impl Registry {
         }
         let apath = self.adapter_path(name);
         if !name.contains(['@', '/']) && apath.is_file() {
-            let adapter = AdapterFile::load(&apath).map_err(ResolveError::unusable)?;
+            let adapter = self.load_adapter(&apath).map_err(ResolveError::unusable)?;
             if let Some(bin) = adapter.binary.clone() {
                 let binary = locate_binary(&bin, &self.root).map_err(ResolveError::Unusable)?;
                 return Ok(Resolved {
@@ -181,6 +296,33 @@ impl Registry {
         Err(ResolveError::Unknown {
             name: name.to_string(),
             known: self.known_names(),
+        })
+    }
+
+    /// An adapter file of the user's as the runtime `name`; `adapter_name` is what results
+    /// show as its adapter. Its `binary`, when a path, is relative to the file.
+    fn resolve_file(
+        &self,
+        path: &Path,
+        name: &str,
+        adapter_name: &str,
+    ) -> Result<Resolved, ResolveError> {
+        let adapter = self.load_adapter(path).map_err(ResolveError::unusable)?;
+        let Some(bin) = adapter.binary.clone() else {
+            return Err(ResolveError::Unusable(format!(
+                "{}: an adapter file given as a runtime must say where its `binary` is",
+                path.display()
+            )));
+        };
+        let binary = locate_binary(&bin, path.parent().unwrap_or(Path::new(".")))
+            .map_err(ResolveError::Unusable)?;
+        Ok(Resolved {
+            name: name.to_string(),
+            adapter_name: adapter_name.to_string(),
+            adapter,
+            source: binary.display().to_string(),
+            binary,
+            lock: None,
         })
     }
 
@@ -377,4 +519,105 @@ fn locate_binary(bin: &str, base: &Path) -> Result<PathBuf, String> {
         .map(|d| d.join(bin))
         .find(|p| p.is_file())
         .ok_or_else(|| format!("`{bin}` is not on PATH"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A checkout with a feature registry and a pinned runtime, and a vendor's directory.
+    fn setup() -> (tempfile::TempDir, Registry, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("checkout");
+        std::fs::create_dir_all(root.join("cases")).expect("cases dir");
+        std::fs::create_dir_all(root.join("runtimes")).expect("runtimes dir");
+        std::fs::write(root.join("cases/features.txt"), "http\nsetTimeout\n").expect("features");
+        std::fs::write(
+            root.join("runtimes/lock.toml"),
+            "[[runtime]]\nname = \"pinned\"\nadapter = \"pinned\"\npackage = \"p\"\nversion = \"1.0.0\"\nintegrity = \"sha512-x\"\nbinary = \"bin/p\"\n",
+        )
+        .expect("lock");
+        let vendor = dir.path().join("vendor");
+        std::fs::create_dir_all(vendor.join("sub")).expect("vendor dir");
+        let registry = Registry::load(&root).expect("registry loads");
+        (dir, registry, vendor)
+    }
+
+    fn adapter(name: &str, unsupported: &str) -> String {
+        format!("name = \"{name}\"\nrun = [\"{{bin}}\", \"{{file}}\"]\nversion = [\"{{bin}}\", \"--version\"]\nbinary = \"sh\"\nunsupported_features = [{unsupported}]\n")
+    }
+
+    #[test]
+    fn a_declared_name_stands_for_its_file_whichever_path_reached_it() {
+        let (_dir, registry, vendor) = setup();
+        let file = vendor.join("rt.toml");
+        std::fs::write(&file, adapter("unit-declared-rt", "\"http\"")).expect("adapter");
+        let roundabout = vendor.join("sub/../rt.toml");
+        let a = registry
+            .name_of(&file.display().to_string())
+            .expect("named");
+        let b = registry
+            .name_of(&roundabout.display().to_string())
+            .expect("named");
+        assert_eq!(
+            (a.name.as_str(), a.note.as_deref()),
+            ("unit-declared-rt", None)
+        );
+        assert_eq!((&b.name, &b.file), (&a.name, &a.file), "one runtime");
+        assert_ne!(a.given, b.given, "each remembers what was typed");
+        // Any registry of this process now knows the name.
+        let again = Registry::load(&registry.root).expect("registry loads");
+        let r = again.resolve("unit-declared-rt").expect("resolves");
+        assert_eq!(
+            (r.name.as_str(), r.adapter_name.as_str()),
+            ("unit-declared-rt", "rt.toml")
+        );
+        // Given by path, it is named the same.
+        let by_path = again
+            .resolve(&file.display().to_string())
+            .expect("resolves");
+        assert_eq!(by_path.name, "unit-declared-rt");
+    }
+
+    #[test]
+    fn adapter_files_are_checked_against_the_feature_registry_and_the_names_in_use() {
+        let (_dir, registry, vendor) = setup();
+        let typo = vendor.join("typo.toml");
+        std::fs::write(&typo, adapter("unit-typo-rt", "\"htp\"")).expect("adapter");
+        let err = registry
+            .name_of(&typo.display().to_string())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("typo.toml:5:25: unknown feature `htp`"),
+            "{err}"
+        );
+        assert!(err.contains("did you mean `http`?"), "{err}");
+        let typo_name = typo.display().to_string();
+        assert!(matches!(
+            registry.resolve(&typo_name),
+            Err(ResolveError::Unusable(_))
+        ));
+
+        let taken = vendor.join("taken.toml");
+        std::fs::write(&taken, adapter("pinned", "")).expect("adapter");
+        let err = registry
+            .name_of(&taken.display().to_string())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`name = \"pinned\"` is already the name of a runtime"),
+            "{err}"
+        );
+
+        let unnamed = vendor.join("unnamed.toml");
+        let text = adapter("x", "").replacen("name = \"x\"\n", "", 1);
+        std::fs::write(&unnamed, text).expect("adapter");
+        let given = unnamed.display().to_string();
+        let named = registry.name_of(&given).expect("named by its path");
+        assert_eq!(named.name, given);
+        assert!(named
+            .note
+            .is_some_and(|n| n.contains("add `name = \"...\"`")));
+    }
 }

@@ -1,11 +1,17 @@
 //! A conformance run as the front door offers it: the options checked, the cases run on each
 //! runtime, the summary said, the results and JUnit files written, and the run judged either
-//! by "every case passed" or, with `--check` / `--update-baseline`, by the baselines.
+//! by "every case passed" or, with `--check` / `--update-baseline`, by the baselines (in the
+//! checkout, or where `--baseline` says).
+//!
+//! Runtimes are named before anything runs: an adapter file given by path becomes the name it
+//! declares ([`name_runtimes`]), so that its results, messages and baseline do not depend on
+//! the path that reached it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::exec::runner::{self, RunConfig, DEFAULT_RUNTIME};
+use crate::exec::runtimes::{Named, Registry};
 use crate::input::files::write_atomic;
 use crate::input::project::{Project, Suite};
 use crate::report::results::Results;
@@ -32,12 +38,17 @@ pub struct ConformanceOptions {
     pub check: bool,
     /// Write the runtimes' baselines from this run.
     pub update_baseline: bool,
+    /// Where the baselines are instead of the checkout's `reports/baselines/`: a file (one
+    /// runtime) or a directory (`<runtime>.snap` each).
+    pub baseline: Option<PathBuf>,
     /// Where to write the results as JSON.
     pub results: Option<PathBuf>,
     /// Where to write the results as JUnit XML.
     pub junit: Option<PathBuf>,
     /// The filter and libtest's options, handed to libtest as given.
     pub libtest: Vec<String>,
+    /// With `--check`: the whole report of a known failure, not its one line.
+    pub verbose: bool,
 }
 
 impl Default for ConformanceOptions {
@@ -51,9 +62,11 @@ impl Default for ConformanceOptions {
             pool: false,
             check: false,
             update_baseline: false,
+            baseline: None,
             results: None,
             junit: None,
             libtest: Vec::new(),
+            verbose: false,
         }
     }
 }
@@ -73,6 +86,19 @@ pub fn settle(opts: &ConformanceOptions, emit: &Emitter) -> Result<RunConfig, Us
     }
     if opts.check && opts.bless {
         return Err(UsageError("--check cannot be combined with --bless".into()));
+    }
+    if let Some(p) = &opts.baseline {
+        if p.as_os_str().is_empty() {
+            return Err(UsageError(
+                "--baseline needs a path: a baseline file, or a directory for one file per runtime"
+                    .into(),
+            ));
+        }
+        if !(opts.check || opts.update_baseline) {
+            return Err(UsageError(
+                "--baseline says where --check and --update-baseline find the baselines; give one of them too".into(),
+            ));
+        }
     }
     let mut names = opts.runtimes.clone();
     if names.is_empty() {
@@ -97,6 +123,8 @@ pub fn settle(opts: &ConformanceOptions, emit: &Emitter) -> Result<RunConfig, Us
         repeat: opts.repeat.max(1),
         shard: opts.shard,
         pool: opts.pool,
+        verbose: opts.verbose,
+        ..RunConfig::default()
     })
 }
 
@@ -112,9 +140,61 @@ pub fn exit_code(run: u8, baseline_verdict: Option<u8>) -> u8 {
     }
 }
 
+/// Each runtime of the run by its name, in order and once. An adapter file's path becomes the
+/// name the file declares, so `./x.toml`, `x.toml` and its absolute path are one runtime; a
+/// file that declares none keeps its path for a name, with a note. A broken adapter file (bad
+/// TOML, a bad name, a misspelt feature), or two files declaring one name, is an error
+/// reported here, before anything runs: [`INVALID`].
+pub fn name_runtimes(
+    project: &Project,
+    given: &[String],
+    emit: &Emitter,
+) -> Result<Vec<Named>, u8> {
+    let registry = match Registry::load(&project.root) {
+        Ok(r) => r,
+        Err(d) => {
+            emit.note(format_args!("error: {d}"));
+            return Err(INVALID);
+        }
+    };
+    let mut out: Vec<Named> = Vec::new();
+    let mut bad = false;
+    for g in given {
+        let named = match registry.name_of(g) {
+            Ok(n) => n,
+            Err(d) => {
+                emit.note(format_args!("error: {d}"));
+                bad = true;
+                continue;
+            }
+        };
+        if let Some(note) = &named.note {
+            emit.note(note);
+        }
+        match out.iter().find(|n| n.name == named.name) {
+            Some(first)
+                if first.file.is_some() && named.file.is_some() && first.file != named.file =>
+            {
+                emit.note(format_args!(
+                    "error: {} and {} both declare `name = \"{}\"`; two runtimes need two names",
+                    first.given, named.given, named.name
+                ));
+                bad = true;
+            }
+            Some(_) => {}
+            None => out.push(named),
+        }
+    }
+    if bad {
+        Err(INVALID)
+    } else {
+        Ok(out)
+    }
+}
+
 /// Run the conformance cases of `project` as `opts` asks.
 pub fn run(project: &Project, opts: &ConformanceOptions, emit: &Emitter) -> Exit {
-    let cfg = settle(opts, emit)?;
+    let mut cfg = settle(opts, emit)?;
     let mut argv = vec!["conformance".to_string()];
     argv.extend(opts.libtest.iter().cloned());
     // libtest-mimic parses with clap, which reports bad options itself and exits with
@@ -125,6 +205,18 @@ pub fn run(project: &Project, opts: &ConformanceOptions, emit: &Emitter) -> Exit
         Ok(s) => s,
         Err(d) => {
             emit.note(d);
+            return Ok(INVALID);
+        }
+    };
+    let named = match name_runtimes(project, &cfg.runtimes, emit) {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
+    };
+    cfg.runtimes = named.iter().map(|n| n.name.clone()).collect();
+    let location = match baselines::Location::new(opts.baseline.as_deref(), &named) {
+        Ok(l) => l,
+        Err(e) => {
+            emit.note(e);
             return Ok(INVALID);
         }
     };
@@ -146,13 +238,16 @@ pub fn run(project: &Project, opts: &ConformanceOptions, emit: &Emitter) -> Exit
     }
     // Baselines are read before anything runs, so that a missing or corrupted one costs no run.
     let previous = if opts.check || opts.update_baseline {
-        match baselines::load(project, &cfg.runtimes, opts.check, emit) {
+        match baselines::load(project, &named, &location, opts.check, emit) {
             Ok(b) => b,
             Err(code) => return Ok(code),
         }
     } else {
         Vec::new()
     };
+    if opts.check {
+        cfg.known = crate::workflow::known::from_baselines(&baselines::pairs(&previous));
+    }
     crate::exec::process::install_interrupt_handler();
     // On a terminal (and not in CI) a progress bar replaces libtest's line per case; any
     // libtest option (--list, --format, --exact, ...) asks for libtest's own output.
@@ -199,9 +294,9 @@ pub fn run(project: &Project, opts: &ConformanceOptions, emit: &Emitter) -> Exit
         return Ok(exit_code(code, None));
     }
     let verdict = if opts.update_baseline {
-        baselines::update(project, &suite, &result, &previous, emit)
+        baselines::update(project, &suite, &result, &previous, &location, emit)
     } else {
-        baselines::check(project, &suite, &result, &previous, emit)
+        baselines::check(project, &suite, &result, &previous, &location, emit)
     };
     Ok(exit_code(code, Some(verdict)))
 }
@@ -323,5 +418,41 @@ mod tests {
                 .is_some_and(|m| m.ends_with("`workerd` is not one")),
             "{pooled:?}"
         );
+    }
+
+    #[test]
+    fn baseline_needs_a_path_and_a_check_or_an_update() {
+        let emit = Emitter::capturing();
+        let refused = |opts: ConformanceOptions| settle(&opts, &emit).err().map(|e| e.0);
+        let empty = refused(ConformanceOptions {
+            baseline: Some(PathBuf::new()),
+            check: true,
+            ..ConformanceOptions::default()
+        });
+        assert!(
+            empty
+                .as_deref()
+                .is_some_and(|m| m.starts_with("--baseline needs a path")),
+            "{empty:?}"
+        );
+        let alone = refused(ConformanceOptions {
+            baseline: Some(PathBuf::from("baselines")),
+            ..ConformanceOptions::default()
+        });
+        assert!(
+            alone
+                .as_deref()
+                .is_some_and(|m| m.contains("give one of them too")),
+            "{alone:?}"
+        );
+        for (check, update_baseline) in [(true, false), (false, true)] {
+            let opts = ConformanceOptions {
+                baseline: Some(PathBuf::from("baselines")),
+                check,
+                update_baseline,
+                ..ConformanceOptions::default()
+            };
+            assert!(settle(&opts, &emit).is_ok());
+        }
     }
 }

@@ -16,7 +16,9 @@ use crate::workflow::exit::{Exit, UsageError, INVALID, PASSED};
 pub struct ReportOptions {
     /// Results files; none means every `reports/results/*.json`.
     pub results: Vec<PathBuf>,
-    /// The directory for the two files; default `reports`.
+    /// The directory for the two files. Default: `reports` when the inputs are the default
+    /// ones (`reports/results/*.json`: the committed matrix's flow), else `target/report`, so
+    /// that a report of some results files never overwrites the committed matrix.
     pub out: Option<PathBuf>,
 }
 
@@ -31,7 +33,8 @@ pub fn report(project: &Project, opts: &ReportOptions, emit: &Emitter) -> Exit {
         return Err(UsageError("--out needs a directory".into()));
     }
     let mut files = opts.results.clone();
-    if files.is_empty() {
+    let default_inputs = files.is_empty();
+    if default_inputs {
         let dir = project.root.join(matrix::DEFAULT_RESULTS_DIR);
         match matrix::default_inputs(&dir, Path::new(matrix::DEFAULT_RESULTS_DIR)) {
             Ok(f) => files = f,
@@ -41,10 +44,13 @@ pub fn report(project: &Project, opts: &ReportOptions, emit: &Emitter) -> Exit {
             }
         }
     }
-    let out = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| project.root.join(matrix::DEFAULT_OUT_DIR));
+    let out = opts.out.clone().unwrap_or_else(|| {
+        project.root.join(if default_inputs {
+            matrix::DEFAULT_OUT_DIR
+        } else {
+            matrix::AD_HOC_OUT_DIR
+        })
+    });
     let mut inputs = Vec::new();
     let mut bad = false;
     for f in &files {
@@ -86,9 +92,10 @@ pub fn report(project: &Project, opts: &ReportOptions, emit: &Emitter) -> Exit {
         }
     };
     let mut code = PASSED;
+    let markdown = m.to_markdown();
     for (name, what, text) in [
         (matrix::HTML_FILE, "matrix page", m.to_html()),
-        (matrix::MARKDOWN_FILE, "matrix summary", m.to_markdown()),
+        (matrix::MARKDOWN_FILE, "matrix summary", markdown.clone()),
     ] {
         let path = out.join(name);
         let shown = project.relative(&path).display().to_string();
@@ -101,7 +108,9 @@ pub fn report(project: &Project, opts: &ReportOptions, emit: &Emitter) -> Exit {
         }
     }
     if code == PASSED {
-        emit.out(format_args!("report: {}\n", m.headline()));
+        emit.note(format_args!("report: {}", m.headline()));
+        // The Markdown is the command's output, so that `>> $GITHUB_STEP_SUMMARY` gets it.
+        emit.out(markdown);
     }
     Ok(code)
 }

@@ -11,10 +11,11 @@ use crate::input::project::Project;
 use crate::workflow::emit::Emitter;
 use crate::workflow::exit::{FAILED, INVALID, PASSED};
 
-/// Runtime names are input: an adapter file that does not parse, or a name nobody knows, is
-/// an error (exit 2) found before anything runs; the message is the error. A known runtime
-/// that then fails to install or start is a result instead (ERROR for each of its cases), so
-/// it passes here.
+/// Runtime names are input: an adapter file that does not parse, a name nobody knows, or a
+/// runtime whose binary does not exist (an adapter file's `binary`, a runtime looked up on
+/// PATH) is an error (exit 2) found before anything runs; the message is the error. A pinned
+/// runtime is installed by the run itself, and one that then fails to install or start is a
+/// result (an ERROR for each of its cases), so it passes here.
 pub fn check_names(project: &Project, names: &[String]) -> Result<(), String> {
     let registry = Registry::load(&project.root).map_err(|d| d.to_string())?;
     for name in names {
@@ -23,11 +24,21 @@ pub fn check_names(project: &Project, names: &[String]) -> Result<(), String> {
         }
         if name.ends_with(".toml") {
             AdapterFile::load(Path::new(name)).map_err(|d| d.to_string())?;
-            continue;
         }
         match registry.resolve(name) {
             Err(e @ ResolveError::Unknown { .. }) => return Err(format!("error: {e}")),
-            Err(ResolveError::Unusable(_)) | Ok(_) => {}
+            Err(ResolveError::Unusable(why)) => {
+                return Err(format!(
+                    "error: runtime `{name}` cannot be started: {why}; install it or fix the adapter file's `binary`, then run again"
+                ))
+            }
+            Ok(r) if r.lock.is_none() && !r.binary.is_file() => {
+                return Err(format!(
+                    "error: runtime `{name}`: its binary {} does not exist; install it or fix the adapter file's `binary`",
+                    r.binary.display()
+                ))
+            }
+            Ok(_) => {}
         }
     }
     Ok(())
@@ -111,7 +122,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_name_is_refused_and_a_known_unusable_one_is_left_to_the_run() {
+    fn an_unknown_name_or_a_missing_binary_is_refused_before_the_run() {
         let (_dir, project) = checkout();
         let reg = Registry::load(&project.root).expect("registry loads");
         match reg.resolve("ghost") {
@@ -127,11 +138,10 @@ mod tests {
         );
 
         let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            check_names(&project, &names(&["reference", "ghost"])),
-            Ok(())
-        );
-        let err = check_names(&project, &names(&["ghost", "nodejs@99"])).unwrap_err();
+        assert_eq!(check_names(&project, &names(&["reference"])), Ok(()));
+        let err = check_names(&project, &names(&["reference", "ghost"])).unwrap_err();
+        assert!(err.contains("runtime `ghost` cannot be started"), "{err}");
+        let err = check_names(&project, &names(&["nodejs@99"])).unwrap_err();
         assert!(
             err.starts_with("error: unknown runtime `nodejs@99`; known runtimes: ghost"),
             "{err}"

@@ -45,6 +45,9 @@ pub use model::{
 pub const DEFAULT_RESULTS_DIR: &str = "reports/results";
 /// Where the page and the Markdown go when no `--out` is given, relative to the checkout.
 pub const DEFAULT_OUT_DIR: &str = "reports";
+/// Where a report of results files named with `--results` goes when no `--out` is given: not
+/// next to the committed matrix, which only `cargo xtask matrix` rewrites.
+pub const AD_HOC_OUT_DIR: &str = "target/report";
 pub const HTML_FILE: &str = "matrix.html";
 pub const MARKDOWN_FILE: &str = "matrix.md";
 
