@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use harness::exec::runner::{self, RunConfig};
 use harness::input::project::{Project, Suite};
 use harness::judge::outcome::Status;
-use harness::report::compare::{compare, Kind};
+use harness::report::change::Change as Kind;
+use harness::report::compare::compare;
 use harness::report::results::{Results, SCHEMA};
 
 fn fixture(name: &str) -> PathBuf {
@@ -46,7 +47,7 @@ fn every_change_lands_in_exactly_one_list() {
             (Kind::Broken, 2),
             (Kind::CrashOrTimeout, 2),
             (Kind::OtherStatus, 2),
-            (Kind::Alternative, 1),
+            (Kind::Detail, 1),
             (Kind::Added, 1),
             (Kind::Removed, 1),
         ]
@@ -68,7 +69,7 @@ fn every_change_lands_in_exactly_one_list() {
         set(&c, Kind::OtherStatus),
         pairs(&[("node@26", "a/crash-to-fail"), ("node@26", "a/unsupported")])
     );
-    assert_eq!(set(&c, Kind::Alternative), pairs(&[("node@26", "a/alt")]));
+    assert_eq!(set(&c, Kind::Detail), pairs(&[("node@26", "a/alt")]));
     assert_eq!(set(&c, Kind::Added), pairs(&[("node@26", "a/added")]));
     assert_eq!(set(&c, Kind::Removed), pairs(&[("node@26", "a/removed")]));
     // Runtimes on one side only are rows, not case lists.
@@ -88,7 +89,7 @@ fn the_comparison_read_backwards_mirrors_it() {
     assert!(set(&back, Kind::Fixed).is_superset(&set(&fwd, Kind::Broken)));
     assert_eq!(set(&back, Kind::Added), set(&fwd, Kind::Removed));
     assert_eq!(set(&back, Kind::Removed), set(&fwd, Kind::Added));
-    assert_eq!(set(&back, Kind::Alternative), set(&fwd, Kind::Alternative));
+    assert_eq!(set(&back, Kind::Detail), set(&fwd, Kind::Detail));
     let counts: Vec<usize> = Kind::ALL.iter().map(|k| back.count(*k)).collect();
     // fixed: the two broken, the crash (CRASH → PASS), the unsupported one (UNSUPPORTED → PASS).
     assert_eq!(counts, vec![4, 2, 1, 1, 1, 1, 1]);
@@ -107,7 +108,7 @@ fn the_markdown_has_counts_per_runtime_and_folded_lists() {
         "{md}"
     );
     assert!(
-        md.contains("**2 fixed · 2 broken · 2 new crashes/timeouts · 2 other status changes · 1 changed alternatives · 1 added · 1 removed**"),
+        md.contains("**2 fixed · 2 broken · 2 new crashes/timeouts · 2 other status changes · 1 reached differently · 1 added · 1 removed**"),
         "{md}"
     );
     assert!(

@@ -96,6 +96,13 @@ fn a_vendor_keeps_its_baseline_in_its_own_repository_under_its_own_name() {
     let file = baselines.join("vendor-node.snap");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("\nruntime: vendor-node\n"), "{text}");
+    // Its description names the command that refreshes it where it is, not in the checkout.
+    let refresh = format!(
+        "Update with `cargo xtask conformance --runtime {} --baseline {} --update-baseline`.",
+        s(&adapter),
+        s(&baselines)
+    );
+    assert!(text.contains(&refresh), "{text}");
     let run = Results::load(&results).unwrap();
     let names: Vec<&str> = run.runtimes.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["vendor-node"]);

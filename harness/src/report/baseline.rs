@@ -10,11 +10,12 @@
 //! expected to pass, which keeps the file short and makes its diff in a PR read as "these
 //! cases changed".
 //!
-//! `--check` compares a run with the file and fails on any difference — new failures, crashes,
-//! timeouts, errors, newly unsupported cases, unexpected passes (a stale entry must be removed
-//! rather than tolerated), a different first divergent line, entries for cases that no longer
-//! exist, a different number of cases — but not on a version change alone, since a patch
-//! release that behaves the same should not need a commit. `--update-baseline` rewrites the
+//! `--check` compares a run with the file and fails on any difference, sorted into the
+//! lists of [`Change`]: broken cases, new crashes and timeouts, other status changes,
+//! fixed cases (an unexpected pass: a stale entry must be removed rather than tolerated), a
+//! different first divergent line, entries for cases that no longer exist. It does not fail on
+//! a version change alone, since a patch release that behaves the same should not need a
+//! commit, nor on a different number of cases alone: a new case that passes needs no entry. `--update-baseline` rewrites the
 //! file from the run.
 //!
 //! A filtered run checks and updates only the cases it ran: the entries of the other cases
@@ -30,6 +31,7 @@ use crate::input::snapshot;
 use crate::judge::outcome::{Counts, Outcome, Status};
 
 use crate::judge::record::Record;
+use crate::report::change::Change;
 
 /// Where baselines live, relative to the checkout.
 pub const DIR: &str = "reports/baselines";
@@ -156,6 +158,12 @@ impl Baseline {
     /// The file's text: an insta snapshot whose body lists the facts one per line, so that a
     /// change shows in a diff as the lines of the cases that changed.
     pub fn render(&self) -> String {
+        self.render_with(&update_command(&self.runtime))
+    }
+
+    /// The file's text, whose description names `update` as the command that refreshes it: a
+    /// vendor's baseline kept outside this checkout is refreshed with `--baseline PATH`.
+    pub fn render_with(&self, update: &str) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "runtime: {}", self.runtime);
         let _ = writeln!(out, "version: {}", self.version);
@@ -176,9 +184,8 @@ impl Baseline {
         snapshot::render(
             SOURCE,
             &format!(
-                "Baseline of runtime {}: status counts and every case that does not pass. Update with `{}`.",
+                "Baseline of runtime {}: status counts and every case that does not pass. Update with `{update}`.",
                 self.runtime,
-                update_command(&self.runtime)
             ),
             "baseline",
             &out,
@@ -259,8 +266,9 @@ impl Baseline {
     }
 
     /// Write the file atomically: a reader (or an interrupted run) never sees half of it.
-    pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        crate::input::files::write_atomic(path, self.render().as_bytes())
+    /// `update` is the command its description names (see [`Baseline::render_with`]).
+    pub fn write(&self, path: &Path, update: &str) -> std::io::Result<()> {
+        crate::input::files::write_atomic(path, self.render_with(update).as_bytes())
     }
 }
 
@@ -286,54 +294,11 @@ fn parse_entry(rest: &str) -> Option<(String, String)> {
     Some((id, summary.to_string()))
 }
 
-/// Why a case counts as a difference from the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChangeKind {
-    /// Now FAIL; was passing or had another status.
-    NewFailure,
-    NewCrash,
-    NewTimeout,
-    NewError,
-    NewlyUnsupported,
-    /// Listed as not passing, and now passes: the entry is stale.
-    UnexpectedPass,
-    /// Same status, but a different first divergent line (or reason).
-    Changed,
-    /// Listed, but no such case exists any more.
-    Removed,
-}
-
-impl ChangeKind {
-    fn for_status(s: Status) -> ChangeKind {
-        match s {
-            Status::Pass => ChangeKind::UnexpectedPass,
-            Status::Fail => ChangeKind::NewFailure,
-            Status::Crash => ChangeKind::NewCrash,
-            Status::Timeout => ChangeKind::NewTimeout,
-            Status::Error => ChangeKind::NewError,
-            Status::Unsupported => ChangeKind::NewlyUnsupported,
-        }
-    }
-
-    pub fn heading(self) -> &'static str {
-        match self {
-            ChangeKind::NewFailure => "new failures",
-            ChangeKind::NewCrash => "new crashes",
-            ChangeKind::NewTimeout => "new timeouts",
-            ChangeKind::NewError => "new errors",
-            ChangeKind::NewlyUnsupported => "newly unsupported",
-            ChangeKind::UnexpectedPass => "unexpected passes",
-            ChangeKind::Changed => "same status, different first divergent line",
-            ChangeKind::Removed => "listed cases that no longer exist",
-        }
-    }
-}
-
 /// One case that differs from the baseline. `None` stands for PASS (or, for `after` of a
 /// removed case, for "gone").
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub kind: ChangeKind,
+pub struct Difference {
+    pub kind: Change,
     pub case_id: String,
     pub before: Option<Entry>,
     pub after: Option<Entry>,
@@ -350,7 +315,7 @@ pub struct Check {
     /// `(baseline, run)` when the corpus has a different number of cases.
     pub total: Option<(usize, usize)>,
     /// Sorted by kind, then case ID.
-    pub changes: Vec<Change>,
+    pub changes: Vec<Difference>,
 }
 
 /// Compare the baseline with the state after a run (see [`Baseline::from_run`], which carries
@@ -372,14 +337,15 @@ pub fn check(
         let before = baseline.entries.get(id);
         let after = observed.entries.get(id);
         let kind = match (before, after) {
-            (Some(_), None) if !exists(id) => ChangeKind::Removed,
-            (Some(_), None) => ChangeKind::UnexpectedPass,
-            (None, Some(a)) => ChangeKind::for_status(a.status),
-            (Some(b), Some(a)) if b.status != a.status => ChangeKind::for_status(a.status),
-            (Some(b), Some(a)) if b.summary != a.summary => ChangeKind::Changed,
-            _ => continue,
+            (Some(_), None) if !exists(id) => Some(Change::Removed),
+            // A case the baseline does not list is expected to pass.
+            (Some(b), None) => Change::of(b.status, Status::Pass, false),
+            (None, Some(a)) => Change::of(Status::Pass, a.status, false),
+            (Some(b), Some(a)) => Change::of(b.status, a.status, b.summary != a.summary),
+            (None, None) => None,
         };
-        changes.push(Change {
+        let Some(kind) = kind else { continue };
+        changes.push(Difference {
             kind,
             case_id: id.clone(),
             before: before.cloned(),
@@ -410,7 +376,7 @@ impl Check {
     }
 
     /// How many cases of each kind differ.
-    pub fn count(&self, kind: ChangeKind) -> usize {
+    pub fn count(&self, kind: Change) -> usize {
         self.changes.iter().filter(|c| c.kind == kind).count()
     }
 
@@ -459,19 +425,20 @@ impl Check {
     /// account of what `--update-baseline` recorded.
     pub fn render_changes(&self) -> String {
         let mut out = String::new();
-        let mut kinds: Vec<ChangeKind> = self.changes.iter().map(|c| c.kind).collect();
+        let mut kinds: Vec<Change> = self.changes.iter().map(|c| c.kind).collect();
         kinds.dedup();
         for kind in kinds {
-            let of_kind: Vec<&Change> = self.changes.iter().filter(|c| c.kind == kind).collect();
-            let _ = writeln!(out, "  {} ({}):", kind.heading(), of_kind.len());
+            let of_kind: Vec<&Difference> =
+                self.changes.iter().filter(|c| c.kind == kind).collect();
+            let _ = writeln!(out, "  {} ({}):", kind.title(), of_kind.len());
             for c in of_kind.iter().take(LISTED_PER_KIND) {
                 let status = |e: &Option<Entry>| e.as_ref().map_or("PASS", |e| e.status.as_str());
                 let _ = write!(out, "    {}", c.case_id);
                 match (kind, &c.after) {
-                    (ChangeKind::Removed, _) => {
+                    (Change::Removed, _) => {
                         let _ = write!(out, " (was {})", status(&c.before));
                     }
-                    (ChangeKind::Changed, Some(a)) => {
+                    (Change::Detail, Some(a)) => {
                         let was = c.before.as_ref().map_or("", |b| b.summary.as_str());
                         let _ = write!(
                             out,
@@ -594,7 +561,7 @@ mod tests {
         ]);
         after.version = "26.2.0".into();
         let c = check(Path::new("b.snap"), &before, &after, |id| id != "a/gone");
-        let got: Vec<(ChangeKind, &str)> = c
+        let got: Vec<(Change, &str)> = c
             .changes
             .iter()
             .map(|c| (c.kind, c.case_id.as_str()))
@@ -602,24 +569,24 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (ChangeKind::NewFailure, "a/broken"),
-                (ChangeKind::NewCrash, "a/now-crash"),
-                (ChangeKind::NewTimeout, "b/hang"),
-                (ChangeKind::UnexpectedPass, "a/fixed"),
-                (ChangeKind::Changed, "a/moved"),
-                (ChangeKind::Removed, "a/gone"),
+                (Change::Fixed, "a/fixed"),
+                (Change::Broken, "a/broken"),
+                (Change::CrashOrTimeout, "a/now-crash"),
+                (Change::CrashOrTimeout, "b/hang"),
+                (Change::Detail, "a/moved"),
+                (Change::Removed, "a/gone"),
             ]
         );
         assert!(!c.passed());
         let text = c.render();
         assert!(
             text.contains(
-                "  new failures (1):\n    a/broken (was PASS, now FAIL): event #5: new\n"
+                "  Broken (passed before) (1):\n    a/broken (was PASS, now FAIL): event #5: new\n"
             ),
             "{text}"
         );
         assert!(
-            text.contains("  unexpected passes (1):\n    a/fixed (was FAIL, now PASS)\n"),
+            text.contains("  Fixed (now passing) (1):\n    a/fixed (was FAIL, now PASS)\n"),
             "{text}"
         );
         assert!(
@@ -652,7 +619,7 @@ mod tests {
         );
         let c = check(Path::new("b.snap"), &before, &failing, |_| true);
         assert!(!c.passed());
-        assert_eq!(c.count(ChangeKind::NewFailure), 1);
+        assert_eq!(c.count(Change::Broken), 1);
         assert!(
             text.contains("the corpus has 11 cases, the baseline counted 10"),
             "{text}"

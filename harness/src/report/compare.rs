@@ -11,67 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::judge::outcome::{Counts, Status};
+use crate::report::change::Change;
 use crate::report::results::{CaseResult, Results};
-
-/// The lists a changed case can land in, in the order the comment shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    /// Did not pass, passes now.
-    Fixed,
-    /// Passed, now FAIL or ERROR.
-    Broken,
-    /// Now CRASH or TIMEOUT, and was not that before.
-    CrashOrTimeout,
-    /// Any other change of status (e.g. CRASH → FAIL, PASS → UNSUPPORTED).
-    OtherStatus,
-    /// Passes before and after, through a different allowed alternative.
-    Alternative,
-    /// In the new results only.
-    Added,
-    /// In the old results only.
-    Removed,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 7] = [
-        Kind::Fixed,
-        Kind::Broken,
-        Kind::CrashOrTimeout,
-        Kind::OtherStatus,
-        Kind::Alternative,
-        Kind::Added,
-        Kind::Removed,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Kind::Fixed => "Fixed (now passing)",
-            Kind::Broken => "Broken (passed before)",
-            Kind::CrashOrTimeout => "New crashes and timeouts",
-            Kind::OtherStatus => "Other status changes",
-            Kind::Alternative => "Changed alternatives",
-            Kind::Added => "Cases added",
-            Kind::Removed => "Cases removed",
-        }
-    }
-
-    fn short(self) -> &'static str {
-        match self {
-            Kind::Fixed => "fixed",
-            Kind::Broken => "broken",
-            Kind::CrashOrTimeout => "new crashes/timeouts",
-            Kind::OtherStatus => "other status changes",
-            Kind::Alternative => "changed alternatives",
-            Kind::Added => "added",
-            Kind::Removed => "removed",
-        }
-    }
-}
 
 /// One case × runtime that changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    pub kind: Kind,
+    pub kind: Change,
     pub runtime: String,
     pub case: String,
     pub before: Option<CaseResult>,
@@ -114,17 +60,13 @@ fn runtime_names(r: &Results) -> BTreeSet<String> {
         .collect()
 }
 
-fn classify(before: &CaseResult, after: &CaseResult) -> Option<Kind> {
-    use Status::*;
-    let (b, a) = (before.status, after.status);
-    Some(match (b, a) {
-        (Pass, Pass) if before.alternative != after.alternative => Kind::Alternative,
-        _ if b == a => return None,
-        (_, Pass) => Kind::Fixed,
-        (_, Crash | Timeout) => Kind::CrashOrTimeout,
-        (Pass, Fail | Error) => Kind::Broken,
-        _ => Kind::OtherStatus,
-    })
+/// Both sides ran the case: a change of status, or a pass through another alternative.
+fn classify(before: &CaseResult, after: &CaseResult) -> Option<Change> {
+    Change::of(
+        before.status,
+        after.status,
+        before.alternative != after.alternative,
+    )
 }
 
 /// Compare two results files.
@@ -157,8 +99,8 @@ pub fn compare(old: &Results, new: &Results) -> Comparison {
         let kind = match (b, a) {
             (Some(b), Some(a)) => classify(b, a),
             // A runtime that is on one side only is reported once, in its row.
-            (None, Some(_)) if old_rt.contains(&k.0) => Some(Kind::Added),
-            (Some(_), None) if new_rt.contains(&k.0) => Some(Kind::Removed),
+            (None, Some(_)) if old_rt.contains(&k.0) => Some(Change::Added),
+            (Some(_), None) if new_rt.contains(&k.0) => Some(Change::Removed),
             _ => None,
         };
         if let Some(kind) = kind {
@@ -196,7 +138,7 @@ fn cell(before: usize, after: usize) -> String {
 }
 
 impl Comparison {
-    pub fn count(&self, kind: Kind) -> usize {
+    pub fn count(&self, kind: Change) -> usize {
         self.items.iter().filter(|i| i.kind == kind).count()
     }
 
@@ -209,7 +151,7 @@ impl Comparison {
             code(old_label),
             code(new_label)
         );
-        let headline: Vec<String> = Kind::ALL
+        let headline: Vec<String> = Change::ALL
             .iter()
             .map(|k| format!("{} {}", self.count(*k), k.short()))
             .collect();
@@ -247,7 +189,7 @@ impl Comparison {
             }
             out.push('\n');
         }
-        for kind in Kind::ALL {
+        for kind in Change::ALL {
             let items: Vec<&Item> = self.items.iter().filter(|i| i.kind == kind).collect();
             if items.is_empty() {
                 continue;
@@ -268,10 +210,10 @@ impl Comparison {
                     )
                 };
                 match kind {
-                    Kind::Alternative => {
+                    Change::Detail => {
                         let _ = write!(out, ": {} → {}", alt(&i.before), alt(&i.after));
                     }
-                    Kind::Added | Kind::Removed => {
+                    Change::Added | Change::Removed => {
                         let r = i.after.as_ref().or(i.before.as_ref());
                         if let Some(r) = r {
                             let _ = write!(out, ": {}", r.status.as_str());

@@ -3,6 +3,7 @@
 //! floors, never exec: a report is built from records, not from runtimes.
 
 pub mod baseline;
+pub mod change;
 pub mod compare;
 pub mod junit;
 pub mod matrix;

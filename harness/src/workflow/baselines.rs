@@ -294,14 +294,16 @@ pub fn update(
                 continue;
             }
         };
-        if base.as_ref() == Some(&new) && std::fs::read_to_string(path).ok() == Some(new.render()) {
+        let command = update_command(known, location);
+        let text = new.render_with(&command);
+        if base.as_ref() == Some(&new) && std::fs::read_to_string(path).ok() == Some(text) {
             emit.say(format_args!(
                 "baseline: {rt}: {shown} is up to date ({})",
                 new.counts_line()
             ));
             continue;
         }
-        if let Err(e) = new.write(path) {
+        if let Err(e) = new.write(path, &command) {
             emit.note(format_args!(
                 "error: {shown}: cannot write the baseline: {e}; check that its directory is writable"
             ));

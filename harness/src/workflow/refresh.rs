@@ -108,8 +108,11 @@ mod tests {
             total: 1,
             entries: Default::default(),
         };
-        b.write(&baseline::path_for(&project, "node@26"))
-            .expect("written");
+        b.write(
+            &baseline::path_for(&project, "node@26"),
+            &baseline::update_command("node@26"),
+        )
+        .expect("written");
         std::fs::write(
             dir.path().join(baseline::DIR).join("notes.txt"),
             "not a baseline",
