@@ -148,6 +148,11 @@ pub struct Conformance {
     /// With --check: print the whole report of every known failure, not one line each
     #[arg(long)]
     verbose: bool,
+    /// Run process runtimes without the sandbox (bubblewrap) that confines each case; the
+    /// results and reports then say so. Only for machines where it cannot be made
+    /// (docs/security.md)
+    #[arg(long)]
+    no_sandbox: bool,
     /// A case filter, then libtest's options
     #[arg(value_name = "FILTER | LIBTEST OPTIONS")]
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -206,6 +211,7 @@ impl From<Conformance> for ConformanceOptions {
             junit: c.junit.map(PathBuf::from),
             libtest: c.libtest,
             verbose: c.verbose,
+            no_sandbox: c.no_sandbox,
         }
     }
 }

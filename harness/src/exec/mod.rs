@@ -12,4 +12,5 @@ pub mod process_adapter;
 pub mod reference;
 pub mod runner;
 pub mod runtimes;
+pub mod sandbox;
 pub mod workerd;

@@ -12,6 +12,7 @@
 //! runtime) ends that pool process: the case is reported from how the process ended, and the
 //! next case gets a new process.
 
+use std::path::Path;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -107,6 +108,10 @@ impl PoolAdapter {
         let mut facts = inner.facts.clone();
         facts.flags = format!("{} --pool", facts.flags).trim().to_string();
         let _home_guard = DirGuard::new(home.path());
+        inner
+            .sandbox
+            .prepare_dir(home.path())
+            .map_err(|e| format!("cannot hand the pool's temp dir to the sandbox: {e}"))?;
         Ok(PoolAdapter {
             inner,
             facts,
@@ -120,6 +125,14 @@ impl PoolAdapter {
     fn spawn(&self) -> Result<Member, String> {
         let driver = self.home.path().join("driver.cjs");
         let (args, env) = self.inner.command(&driver, self.home.path());
+        let (program, args) = self.inner.sandbox.command(
+            Path::new(&args[0]),
+            &args[1..],
+            self.home.path(),
+            &self.inner.view(self.home.path()),
+        );
+        let confined = self.inner.sandbox.is_on();
+        let runs_as = self.inner.sandbox.runs_as();
         let (reply_r, reply_w) =
             std::io::pipe().map_err(|e| format!("cannot create the pool's reply pipe: {e}"))?;
         let (job_r, job_w) =
@@ -130,8 +143,8 @@ impl PoolAdapter {
             .map_err(|e| format!("cannot open /dev/null: {e}"))?;
         let (reply_fd, job_fd, null_fd) =
             (reply_w.as_raw_fd(), job_r.as_raw_fd(), devnull.as_raw_fd());
-        let mut cmd = Command::new(&args[0]);
-        cmd.args(&args[1..])
+        let mut cmd = Command::new(&program);
+        cmd.args(&args)
             .current_dir(self.home.path())
             .env_clear()
             .envs(env)
@@ -139,13 +152,15 @@ impl PoolAdapter {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
-        let isolate = process::network_isolation().is_ok();
         // SAFETY: the closure runs in the forked child before exec and only makes system calls
-        // (unshare, socket, ioctl, fcntl, dup2, close), which are async-signal-safe.
+        // (getrlimit, setrlimit, fcntl, dup2), which are async-signal-safe.
         unsafe {
             cmd.pre_exec(move || {
-                if isolate {
-                    process::enter_loopback_only_network()?;
+                if confined {
+                    crate::exec::sandbox::apply_limits()?;
+                }
+                if let Some(uid) = runs_as {
+                    crate::exec::sandbox::hand_over(&[1, 2, reply_fd, job_fd], uid)?;
                 }
                 // Copy both out of the way first, so that placing one cannot overwrite the
                 // other; the copies close on exec.
@@ -171,7 +186,9 @@ impl PoolAdapter {
         drop(job_r);
         drop(devnull);
         let mut child =
-            spawned.map_err(|e| format!("cannot start the pool process `{}`: {e}", args[0]))?;
+            spawned.map_err(|e| {
+                format!("cannot start the pool process `{}`: {e}", program.display())
+            })?;
         process::watch_group(child.id());
         let jobs = std::fs::File::from(std::os::fd::OwnedFd::from(job_w));
         let mut stdout = child

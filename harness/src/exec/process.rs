@@ -15,6 +15,8 @@ use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::exec::sandbox::{self, Sandbox, View};
+
 /// Process groups of runs under way, so that an interrupted harness can kill them all.
 static LIVE_GROUPS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
 
@@ -71,60 +73,6 @@ pub fn install_interrupt_handler() {
     });
 }
 
-/// Move the calling (child) process into a new network namespace and bring its loopback
-/// interface up: the case can serve and connect on 127.0.0.1 and reach nothing else.
-pub(crate) fn enter_loopback_only_network() -> std::io::Result<()> {
-    // SAFETY: plain system calls on memory owned by this frame.
-    unsafe {
-        if libc::unshare(libc::CLONE_NEWNET) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let mut ifr: libc::ifreq = std::mem::zeroed();
-        for (i, b) in b"lo\0".iter().enumerate() {
-            ifr.ifr_name[i] = *b as libc::c_char;
-        }
-        let mut r = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut ifr);
-        if r == 0 {
-            ifr.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
-            r = libc::ioctl(fd, libc::SIOCSIFFLAGS, &ifr);
-        }
-        let err = std::io::Error::last_os_error();
-        libc::close(fd);
-        if r != 0 {
-            return Err(err);
-        }
-    }
-    Ok(())
-}
-
-/// Whether runtimes can be started without network access beyond loopback (a new network
-/// namespace needs privileges a machine may not grant). Tried once, by starting `true` that
-/// way; `Err` says why not, and runs then go ahead with the machine's network.
-pub fn network_isolation() -> Result<(), String> {
-    static PROBE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
-    PROBE
-        .get_or_init(|| {
-            let mut cmd = Command::new("true");
-            cmd.stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
-            // SAFETY: as for the runs below: only system calls in the child.
-            unsafe {
-                cmd.pre_exec(enter_loopback_only_network);
-            }
-            match cmd.status() {
-                Ok(s) if s.success() => Ok(()),
-                Ok(s) => Err(format!("the probe ended with {s}")),
-                Err(e) => Err(format!("cannot enter a new network namespace: {e}")),
-            }
-        })
-        .clone()
-}
-
 /// How much of stdout/stderr is kept; the rest is counted and dropped.
 pub const HEAD_BYTES: usize = 16 * 1024;
 pub use crate::judge::trace::CHANNEL_BYTES;
@@ -141,9 +89,9 @@ pub struct Spec {
     /// Written to the child's stdin, which is then closed.
     pub stdin: Vec<u8>,
     pub timeout: Duration,
-    /// Start the child in a network namespace of its own with only loopback up, when the
-    /// machine allows it (see [`network_isolation`]).
-    pub isolate_network: bool,
+    /// The sandbox the process runs in and what it may see there (see `sandbox`); `None` for
+    /// the harness's own helpers, which run no case code.
+    pub confine: Option<(Sandbox, View)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +108,10 @@ pub enum Ended {
 
 #[derive(Debug, Clone)]
 pub struct Output {
+    /// As the operating system reported it; see [`Output::end`] for a confined run.
     pub ended: Ended,
+    /// The process ran in a sandbox, which reports a death by signal N as exit code 128 + N.
+    pub confined: bool,
     pub channel: Vec<u8>,
     pub channel_cut: bool,
     pub stdout_head: String,
@@ -168,6 +119,39 @@ pub struct Output {
     pub stderr_head: String,
     pub stderr_bytes: u64,
     pub duration: Duration,
+}
+
+impl Output {
+    /// The output of a process that was never started.
+    pub fn could_not_start(why: String) -> Output {
+        Output {
+            ended: Ended::SpawnFailed(why),
+            confined: false,
+            channel: Vec::new(),
+            channel_cut: false,
+            stdout_head: String::new(),
+            stdout_bytes: 0,
+            stderr_head: String::new(),
+            stderr_bytes: 0,
+            duration: Duration::ZERO,
+        }
+    }
+
+    /// How the process ended, seen through the sandbox: bwrap reports a death by signal N as
+    /// exit code 128 + N, which a run tells from a real exit by the `end` record its prelude
+    /// writes on a real exit (`wrote_end`).
+    pub fn end(&self, wrote_end: bool) -> Ended {
+        match self.ended {
+            Ended::Exited(code) if self.confined => match sandbox::signal_behind(code, wrote_end) {
+                Some(sig) => Ended::Signaled {
+                    signal: sig,
+                    name: signal_name(sig),
+                },
+                None => Ended::Exited(code),
+            },
+            ref other => other.clone(),
+        }
+    }
 }
 
 struct Captured {
@@ -264,8 +248,11 @@ fn spawn_retrying_busy(cmd: &mut Command) -> std::io::Result<std::process::Child
 
 pub fn run(spec: &Spec) -> Output {
     let start = Instant::now();
+    let confined = matches!(&spec.confine, Some((Sandbox::On(_), _)));
+    let runs_as = spec.confine.as_ref().and_then(|(s, _)| s.runs_as());
     let failed = |msg: String| Output {
         ended: Ended::SpawnFailed(msg),
+        confined,
         channel: Vec::new(),
         channel_cut: false,
         stdout_head: String::new(),
@@ -280,8 +267,12 @@ pub fn run(spec: &Spec) -> Output {
     };
     let chan_fd = chan_w.as_raw_fd();
 
-    let mut cmd = Command::new(&spec.program);
-    cmd.args(&spec.args)
+    let (program, args) = match &spec.confine {
+        Some((sandbox, view)) => sandbox.command(&spec.program, &spec.args, &spec.cwd, view),
+        None => (spec.program.clone(), spec.args.clone()),
+    };
+    let mut cmd = Command::new(&program);
+    cmd.args(&args)
         .current_dir(&spec.cwd)
         .env_clear()
         .envs(spec.env.iter().map(|(k, v)| (k, v)))
@@ -290,13 +281,15 @@ pub fn run(spec: &Spec) -> Output {
         .stderr(Stdio::piped())
         .process_group(0);
     // SAFETY: the closure runs in the forked child before exec and only makes system calls
-    // (unshare, socket, ioctl, close, dup2, fcntl), which are async-signal-safe; it touches no
+    // (getrlimit, setrlimit, fchown, dup2, fcntl), which are async-signal-safe; it touches no
     // memory shared with the parent.
     unsafe {
-        let isolate = spec.isolate_network && network_isolation().is_ok();
         cmd.pre_exec(move || {
-            if isolate {
-                enter_loopback_only_network()?;
+            if confined {
+                sandbox::apply_limits()?;
+            }
+            if let Some(uid) = runs_as {
+                sandbox::hand_over(&[0, 1, 2, chan_fd], uid)?;
             }
             if chan_fd == 3 {
                 let flags = libc::fcntl(3, libc::F_GETFD);
@@ -311,7 +304,7 @@ pub fn run(spec: &Spec) -> Output {
     }
     let mut child = match spawn_retrying_busy(&mut cmd) {
         Ok(c) => c,
-        Err(e) => return failed(format!("cannot start `{}`: {e}", spec.program.display())),
+        Err(e) => return failed(format!("cannot start `{}`: {e}", program.display())),
     };
     // The parent's copy of the write end must go, or the channel never reaches end-of-file.
     drop(chan_w);
@@ -370,6 +363,7 @@ pub fn run(spec: &Spec) -> Output {
     let err = take(err_rx);
     Output {
         ended,
+        confined,
         channel: chan.head,
         channel_cut: chan.cut,
         stdout_head: String::from_utf8_lossy(&out.head).into_owned(),

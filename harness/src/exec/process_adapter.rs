@@ -8,6 +8,7 @@ use crate::exec::adapter::{first_lacking, Adapter};
 use crate::exec::adapter_file::AdapterFile;
 use crate::exec::prelude;
 use crate::exec::process::{self, Ended, Spec};
+use crate::exec::sandbox::{Sandbox, View};
 use crate::input::case::Case;
 use crate::judge::execution::{End, Execution};
 use crate::judge::record::RuntimeFacts;
@@ -23,6 +24,8 @@ pub struct ProcessAdapter {
     /// caches (Deno's DENO_DIR), under `.runtimes/cache/`. It holds only what the runtime
     /// derives from source text, nothing a case can observe.
     pub cache: PathBuf,
+    /// Where each of its processes runs.
+    pub sandbox: Sandbox,
 }
 
 fn substitute(arg: &str, bin: &Path, file: &Path, dir: &Path, cache: &Path) -> String {
@@ -54,12 +57,20 @@ fn base_env(bin: &Path, dir: &Path) -> Vec<(String, String)> {
 }
 
 impl ProcessAdapter {
-    /// Run the adapter's version command and take the first version-looking token.
-    pub fn detect_version(file: &AdapterFile, bin: &Path) -> Result<String, String> {
+    /// Run the adapter's version command, confined as cases are, and take the first
+    /// version-looking token.
+    pub fn detect_version(
+        file: &AdapterFile,
+        bin: &Path,
+        sandbox: &Sandbox,
+    ) -> Result<String, String> {
         let dir = tempfile::Builder::new()
             .prefix("ah-version-")
             .tempdir()
             .map_err(|e| format!("cannot create a temp dir: {e}"))?;
+        sandbox
+            .prepare_dir(dir.path())
+            .map_err(|e| format!("cannot hand the temp dir to the sandbox: {e}"))?;
         let args: Vec<String> = file
             .version
             .iter()
@@ -72,7 +83,7 @@ impl ProcessAdapter {
             env: base_env(bin, dir.path()),
             stdin: Vec::new(),
             timeout: Duration::from_secs(20),
-            isolate_network: false,
+            confine: Some((sandbox.clone(), runtime_view(bin, None, dir.path()))),
         };
         let out = process::run(&spec);
         match &out.ended {
@@ -97,6 +108,33 @@ impl ProcessAdapter {
                     text.trim().chars().take(200).collect::<String>()
                 )
             })
+    }
+}
+
+/// What a process of a runtime may see: its binary's directory (and the install it belongs
+/// to), its cache read-only, and the case's temp dir read-write.
+pub(crate) fn runtime_view(bin: &Path, cache: Option<&Path>, dir: &Path) -> View {
+    // npm packages keep the binary in `package/bin/` or `package/`: the package.
+    let install = |bin: &Path| {
+        let parent = bin.parent()?;
+        Some(match parent.file_name().and_then(|n| n.to_str()) {
+            Some("bin") => parent.parent().unwrap_or(parent).to_path_buf(),
+            _ => parent.to_path_buf(),
+        })
+    };
+    // Both where the binary really is and the path it is started by, which may go through a
+    // link (a checkout whose `.runtimes` links elsewhere).
+    let mut read: Vec<PathBuf> = Vec::new();
+    let real = bin.canonicalize().ok();
+    for b in [real.as_deref(), Some(bin)].into_iter().flatten() {
+        if let Some(i) = install(b).filter(|i| i.is_absolute() && !read.contains(i)) {
+            read.push(i);
+        }
+    }
+    read.extend(cache.map(Path::to_path_buf));
+    View {
+        read,
+        write: vec![dir.to_path_buf()],
     }
 }
 
@@ -142,6 +180,12 @@ impl ProcessAdapter {
     /// costs, the floor the benchmark compares the suite with.
     pub fn run_file(&self, file: &Path, dir: &Path, timeout: Duration) -> process::Output {
         let (args, env) = self.command(file, dir);
+        if let Err(e) = self.sandbox.prepare_dir(dir) {
+            return process::Output::could_not_start(format!(
+                "cannot hand {} to the sandbox: {e}",
+                dir.display()
+            ));
+        }
         process::run(&Spec {
             program: PathBuf::from(&args[0]),
             args: args[1..].to_vec(),
@@ -149,8 +193,13 @@ impl ProcessAdapter {
             env,
             stdin: Vec::new(),
             timeout,
-            isolate_network: true,
+            confine: Some((self.sandbox.clone(), self.view(dir))),
         })
+    }
+
+    /// What a process of this runtime working in `dir` may see.
+    pub(crate) fn view(&self, dir: &Path) -> View {
+        runtime_view(&self.binary, Some(&self.cache), dir)
     }
 }
 
@@ -181,6 +230,9 @@ impl Adapter for ProcessAdapter {
             Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
         };
         let _registered = process::DirGuard::new(dir.path());
+        if let Err(e) = self.sandbox.prepare_dir(dir.path()) {
+            return could_not(format!("cannot hand the case's temp dir to the sandbox: {e}"));
+        }
         let rendered = prelude::render_with(case, &self.file.extensions(), self.file.channel_io);
         for (name, text) in &rendered.files {
             if let Err(e) = std::fs::write(dir.path().join(name), text) {
@@ -197,17 +249,18 @@ impl Adapter for ProcessAdapter {
             env,
             stdin: key.as_bytes().to_vec(),
             timeout,
-            isolate_network: true,
+            confine: Some((self.sandbox.clone(), self.view(dir.path()))),
         };
         let out = process::run(&spec);
-        let end = match out.ended {
+        let channel = trace::parse_channel(&key, &out.channel);
+        let end = match out.end(channel.ended.is_some()) {
             Ended::Exited(c) => End::Exited(c),
             Ended::Signaled { name, .. } => End::Signaled(name),
             Ended::TimedOut => End::TimedOut,
             Ended::SpawnFailed(e) => End::CouldNotRun(e),
         };
         Execution {
-            channel: trace::parse_channel(&key, &out.channel),
+            channel,
             end,
             channel_cut: out.channel_cut,
             stdout_head: out.stdout_head,

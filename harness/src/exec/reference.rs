@@ -23,6 +23,11 @@ use crate::judge::trace;
 /// The name users type.
 pub const NAME: &str = "reference";
 
+/// The reference runs in the harness's process: no sandbox, but its host functions reach only
+/// the case's own directory, read with bounds, under the case's deadline (see
+/// `reference_impl`'s host).
+pub const CONFINEMENT: &str = "in-process: file access confined to the case's directory";
+
 /// Features the reference runtime does not model yet; cases needing them are UNSUPPORTED.
 pub const UNSUPPORTED: &[&str] = &[];
 
@@ -48,6 +53,7 @@ impl ReferenceAdapter {
                 source: "embedded".to_string(),
                 platform: crate::exec::adapter::platform(),
                 flags: String::new(),
+                confinement: CONFINEMENT.to_string(),
             },
         }
     }

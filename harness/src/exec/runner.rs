@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
+use crate::exec::sandbox::Sandbox;
 use crate::exec::adapter::Adapter;
 use crate::exec::executor::Executor;
 use crate::exec::runtimes::Registry;
@@ -89,6 +90,20 @@ pub struct RunConfig {
     pub known: Known,
     /// Print the whole report of a known failure too, not its one line.
     pub verbose: bool,
+    /// `--no-sandbox`: run process runtimes unconfined (the runtimes' facts say so). Without
+    /// it a machine that cannot make the sandbox makes every process runtime unusable.
+    pub no_sandbox: bool,
+}
+
+impl RunConfig {
+    /// The sandbox process runtimes of this run are confined in, or why there is none.
+    pub fn sandbox(&self) -> Result<Sandbox, String> {
+        if self.no_sandbox {
+            Ok(Sandbox::Off)
+        } else {
+            Sandbox::detect().map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// Runtime → case ID → (status, one-line summary) for every case its baseline lists. A
@@ -128,6 +143,7 @@ impl Default for RunConfig {
             pool: false,
             known: Known::new(),
             verbose: false,
+            no_sandbox: false,
         }
     }
 }
@@ -244,23 +260,25 @@ fn plan(
     announce: bool,
 ) -> (RuntimeList, Vec<Job>) {
     let registry = Registry::load(&project.root);
+    let sandbox = cfg.sandbox();
     let mut runtimes = Vec::new();
     let mut jobs = Vec::new();
     for name in &cfg.runtimes {
-        let prepared: Result<Arc<dyn Adapter>, String> = match &registry {
+        let prepared: Result<Arc<dyn Adapter>, String> = match (&registry, &sandbox) {
             _ if name == crate::exec::reference::NAME => {
                 Ok(Arc::new(crate::exec::reference::ReferenceAdapter::new()) as Arc<dyn Adapter>)
             }
+            (Err(d), _) => Err(d.to_string()),
+            (_, Err(e)) => Err(e.clone()),
             // workerd runs workers, not script files: its adapter renders each case itself.
-            Ok(reg) if name == crate::exec::workerd::NAME => {
-                let prepared = crate::exec::workerd::WorkerdAdapter::prepare(reg);
+            (Ok(reg), Ok(sb)) if name == crate::exec::workerd::NAME => {
+                let prepared = crate::exec::workerd::WorkerdAdapter::prepare(reg, sb);
                 prepared.map(|a| Arc::new(a) as Arc<dyn Adapter>)
             }
-            Ok(reg) if cfg.pool => reg.prepare(name).and_then(|a| {
+            (Ok(reg), Ok(sb)) if cfg.pool => reg.prepare(name, sb).and_then(|a| {
                 crate::exec::pool::PoolAdapter::new(a).map(|p| Arc::new(p) as Arc<dyn Adapter>)
             }),
-            Ok(reg) => reg.prepare(name).map(|a| Arc::new(a) as Arc<dyn Adapter>),
-            Err(d) => Err(d.to_string()),
+            (Ok(reg), Ok(sb)) => reg.prepare(name, sb).map(|a| Arc::new(a) as Arc<dyn Adapter>),
         };
         if announce {
             match &prepared {
@@ -666,6 +684,7 @@ mod tests {
                 source: "test".into(),
                 platform: "test".into(),
                 flags: String::new(),
+                confinement: "test".into(),
             },
             traces,
             next: AtomicUsize::new(0),

@@ -27,6 +27,7 @@ use sha2::Digest as _;
 
 use crate::exec::adapter_file::AdapterFile;
 use crate::exec::process_adapter::ProcessAdapter;
+use crate::exec::sandbox::Sandbox;
 
 use crate::exec::prelude::ChannelIo;
 use crate::input::diag::Diagnostic;
@@ -408,7 +409,9 @@ impl Registry {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755))
             .map_err(|err| format!("cannot make {} executable: {err}", bin.display()))?;
-        let version = ProcessAdapter::detect_version(adapter, &bin)
+        // The binary's own version flag, just checked against the lock file's integrity: no
+        // case code runs, so no sandbox is needed to install.
+        let version = ProcessAdapter::detect_version(adapter, &bin, &Sandbox::Off)
             .map_err(|err| format!("{spec} installed but does not run: {err}"))?;
         if !version.starts_with(&e.version) {
             return Err(format!(
@@ -433,11 +436,12 @@ impl Registry {
         }
     }
 
-    /// Resolve, install if needed, and detect the version: a ready adapter.
-    pub fn prepare(&self, name: &str) -> Result<ProcessAdapter, String> {
+    /// Resolve, install if needed, and detect the version: a ready adapter whose processes
+    /// run in `sandbox`.
+    pub fn prepare(&self, name: &str, sandbox: &Sandbox) -> Result<ProcessAdapter, String> {
         let r = self.resolve(name)?;
         self.ensure_installed(&r)?;
-        let version = ProcessAdapter::detect_version(&r.adapter, &r.binary)?;
+        let version = ProcessAdapter::detect_version(&r.adapter, &r.binary, &Sandbox::Off)?;
         let cache = self
             .cache_dir()
             .join("cache")
@@ -453,9 +457,11 @@ impl Registry {
                 source: r.source,
                 platform: crate::exec::adapter::platform(),
                 flags: crate::exec::adapter_file::flags_of(&r.adapter),
+                confinement: sandbox.describe(),
             },
             file: r.adapter,
             binary: r.binary,
+            sandbox: sandbox.clone(),
         };
         if adapter.file.channel_io == ChannelIo::NodeBuiltin && !adapter.has_builtin_module_table()
         {

@@ -26,7 +26,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::exec::adapter::{first_lacking, Adapter};
-use crate::exec::process_adapter::ProcessAdapter;
+use crate::exec::process_adapter::{runtime_view, ProcessAdapter};
+use crate::exec::sandbox::Sandbox;
 
 use crate::judge::execution::{End, Execution};
 
@@ -69,6 +70,7 @@ const NODEJS_COMPAT_DEFAULT_FROM: &str = "2026-08-04";
 pub struct WorkerdAdapter {
     facts: RuntimeFacts,
     binary: PathBuf,
+    sandbox: Sandbox,
     /// The compatibility date every case runs with: the newest one the binary supports, so that
     /// the run shows the runtime's current behaviour.
     compatibility_date: String,
@@ -77,12 +79,13 @@ pub struct WorkerdAdapter {
 impl WorkerdAdapter {
     /// Resolve the pinned `workerd` through the registry, install it if needed, and check that
     /// it runs.
-    pub fn prepare(registry: &Registry) -> Result<WorkerdAdapter, String> {
+    pub fn prepare(registry: &Registry, sandbox: &Sandbox) -> Result<WorkerdAdapter, String> {
         let r = registry.resolve(NAME)?;
         registry.ensure_installed(&r)?;
-        let version = ProcessAdapter::detect_version(&r.adapter, &r.binary)?;
+        let version = ProcessAdapter::detect_version(&r.adapter, &r.binary, &Sandbox::Off)?;
         WorkerdAdapter::new(
             r.binary,
+            sandbox.clone(),
             RuntimeFacts {
                 name: r.name,
                 version,
@@ -90,13 +93,18 @@ impl WorkerdAdapter {
                 source: r.source,
                 platform: crate::exec::adapter::platform(),
                 flags: "test, compatibility flag nodejs_compat".to_string(),
+                confinement: sandbox.describe(),
             },
         )
     }
 
     /// An adapter for a workerd binary whose facts are known (`facts.version` is the npm
     /// version, `1.YYYYMMDD.N`, which names the compatibility date the binary supports).
-    pub fn new(binary: PathBuf, facts: RuntimeFacts) -> Result<WorkerdAdapter, String> {
+    pub fn new(
+        binary: PathBuf,
+        sandbox: Sandbox,
+        facts: RuntimeFacts,
+    ) -> Result<WorkerdAdapter, String> {
         let compatibility_date = compatibility_date(&facts.version).ok_or_else(|| {
             format!(
                 "cannot read a compatibility date from workerd version `{}` (expected 1.YYYYMMDD.N)",
@@ -106,6 +114,7 @@ impl WorkerdAdapter {
         Ok(WorkerdAdapter {
             facts,
             binary,
+            sandbox,
             compatibility_date,
         })
     }
@@ -369,6 +378,13 @@ impl Adapter for WorkerdAdapter {
                 )
             }
         };
+        let _registered = process::DirGuard::new(dir.path());
+        if let Err(e) = self.sandbox.prepare_dir(dir.path()) {
+            return Execution::could_not(
+                format!("cannot hand the case's temp dir to the sandbox: {e}"),
+                started.elapsed(),
+            );
+        }
         let key = trace::new_key();
         let rendered = match render(case, &key, &self.compatibility_date) {
             Ok(r) => r,
@@ -404,11 +420,14 @@ impl Adapter for WorkerdAdapter {
             env: environment(dir.path()),
             stdin: Vec::new(),
             timeout,
-            isolate_network: true,
+            confine: Some((
+                self.sandbox.clone(),
+                runtime_view(&self.binary, None, dir.path()),
+            )),
         };
         let out = process::run(&spec);
         let channel = trace::parse_channel(&key, &out.channel);
-        let end = match out.ended {
+        let end = match out.end(channel.ended.is_some()) {
             // `workerd test` exits 0 when the driver's test() succeeded, which it does only
             // after writing the `end` record; that record holds the exit code Node would give.
             Ended::Exited(0) => match channel.ended {

@@ -20,6 +20,9 @@ pub struct RuntimeFacts {
     /// How the runtime is started besides the case file (`--no-async-context-frame`), so two
     /// columns of one binary are told apart.
     pub flags: String,
+    /// How the runtime's processes are confined (the sandbox, or "none (--no-sandbox)"), so
+    /// that every report of a run made without it says so.
+    pub confinement: String,
 }
 
 /// One trial's result.

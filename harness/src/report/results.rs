@@ -93,6 +93,9 @@ pub struct RuntimeEntry {
     /// The adapter's flags besides the case file (`--no-async-context-frame`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<String>,
+    /// How the runtime's processes were confined (see docs/security.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confinement: Option<String>,
     #[serde(default)]
     pub error: Option<String>,
     /// Cases of this run per status; every status is present, zeros included.
@@ -265,6 +268,7 @@ impl Results {
                     source,
                     platform: ok.map(|f| f.platform.clone()),
                     flags: ok.map(|f| f.flags.clone()),
+                    confinement: ok.map(|f| f.confinement.clone()),
                     error,
                     counts: Counts::of(statuses).by_name(),
                 }
@@ -501,6 +505,7 @@ mod tests {
                     source: "PATH".into(),
                     platform: "linux-x64".into(),
                     flags: String::new(),
+                    confinement: "test".into(),
                 }),
             ),
             ("nope".into(), Err("not installed".into())),

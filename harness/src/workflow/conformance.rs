@@ -49,6 +49,8 @@ pub struct ConformanceOptions {
     pub libtest: Vec<String>,
     /// With `--check`: the whole report of a known failure, not its one line.
     pub verbose: bool,
+    /// `--no-sandbox`: process runtimes run unconfined.
+    pub no_sandbox: bool,
 }
 
 impl Default for ConformanceOptions {
@@ -67,6 +69,7 @@ impl Default for ConformanceOptions {
             junit: None,
             libtest: Vec::new(),
             verbose: false,
+            no_sandbox: false,
         }
     }
 }
@@ -124,6 +127,7 @@ pub fn settle(opts: &ConformanceOptions, emit: &Emitter) -> Result<RunConfig, Us
         shard: opts.shard,
         pool: opts.pool,
         verbose: opts.verbose,
+        no_sandbox: opts.no_sandbox,
         ..RunConfig::default()
     })
 }
@@ -229,11 +233,17 @@ pub fn run(project: &Project, opts: &ConformanceOptions, emit: &Emitter) -> Exit
         .iter()
         .any(|r| r != crate::exec::reference::NAME)
     {
-        match crate::exec::process::network_isolation() {
-            Ok(()) => emit.note("network: each case runs in its own namespace with loopback only"),
-            Err(e) => emit.note(format_args!(
-                "network: NOT isolated on this machine ({e}); cases see its network"
-            )),
+        // Checked before anything runs: without the sandbox no process runtime may run a
+        // case, unless the user said so.
+        match cfg.sandbox() {
+            Ok(s) if s.is_on() => emit.note(format_args!("sandbox: {}", s.describe())),
+            Ok(_) => emit.note(
+                "sandbox: NONE (--no-sandbox): cases run with the harness's user, files, network and environment",
+            ),
+            Err(e) => {
+                emit.note(format_args!("error: {e}"));
+                return Ok(INVALID);
+            }
         }
     }
     // Baselines are read before anything runs, so that a missing or corrupted one costs no run.

@@ -1,8 +1,9 @@
 //! What the harness's own tests need beyond a Rust toolchain and a C compiler, and how
 //! `cargo xtask test` gets it before it runs `cargo test`.
 //!
-//! Two system tools: Debian's `npm` (the runtimes the tests use are npm packages, installed
-//! by [`crate::exec::runtimes`]) and Debian's `chromium` (the matrix page test opens the page in a
+//! Three system tools: Debian's `npm` (the runtimes the tests use are npm packages, installed
+//! by [`crate::exec::runtimes`]), `bubblewrap` (every case of a process runtime runs in its
+//! sandbox, [`crate::exec::sandbox`]) and `chromium` (the matrix page test opens the page in a
 //! real browser). A tool that is missing is installed with `apt-get` when we run as root, as
 //! on a fresh CI image; otherwise the error gives the exact command to run. Nothing is ever
 //! skipped: a test that needs a tool fails without it.
@@ -50,8 +51,17 @@ pub const NPM: Tool = Tool {
     min_major: 9,
 };
 
+/// Debian's bubblewrap: the sandbox of every process a case runs in.
+pub const BUBBLEWRAP: Tool = Tool {
+    name: "bubblewrap",
+    debian_package: "bubblewrap",
+    binaries: &["bwrap"],
+    override_var: None,
+    min_major: 0,
+};
+
 /// Every tool `cargo test` needs, in the order they are checked.
-pub const FOR_TESTS: [Tool; 2] = [NPM, CHROMIUM];
+pub const FOR_TESTS: [Tool; 3] = [NPM, BUBBLEWRAP, CHROMIUM];
 
 /// Why a tool is not usable.
 #[derive(Debug)]

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::exec::sandbox::Sandbox;
 use crate::exec::adapter::Adapter as _;
 use crate::exec::adapter_file::AdapterFile;
 use crate::exec::reference::{ReferenceAdapter, NAME as REFERENCE};
@@ -87,7 +88,10 @@ pub fn install(project: &Project, names: &[String], emit: &Emitter) -> u8 {
     };
     let mut code = PASSED;
     for n in names {
-        match reg.prepare(&n) {
+        // Only the runtime's own probe runs here, so a machine without the sandbox can still
+        // install; a conformance run then asks for it.
+        let sandbox = Sandbox::detect().unwrap_or(Sandbox::Off);
+        match reg.prepare(&n, &sandbox) {
             Ok(a) => emit.out(format_args!(
                 "{n}: ready, version {} ({})\n",
                 a.facts.version, a.facts.source

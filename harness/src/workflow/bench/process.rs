@@ -3,8 +3,8 @@
 //!
 //! Four things are timed with the suite's own parallelism, on the same worker threads the
 //! runner uses ([`Executor`]): the floor (a start that only imports the module under test),
-//! the corpus's scripts without the harness, the suite through the harness, and the suite in
-//! pooled mode.
+//! the corpus's scripts without the harness, the suite through the harness, the suite in
+//! pooled mode, and the suite without the sandbox (what confining each case costs).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -43,6 +43,7 @@ pub struct ProcessReport {
     pub rounds: Vec<ProcessRound>,
     pub passed: usize,
     pub pooled_passed: usize,
+    pub unconfined_passed: usize,
     /// How many cases ran as a process of their own in pooled mode all the same.
     pub run_alone: usize,
     /// How many cases did not end with exit code 0, without the harness and through it: the
@@ -60,6 +61,8 @@ pub struct ProcessRound {
     pub unrecorded: Duration,
     pub suite: Duration,
     pub pooled: Duration,
+    /// The suite through the harness with `--no-sandbox`.
+    pub unconfined: Duration,
     /// CPU time the runtime's processes used for the floor and for the suite: when the suite
     /// costs more than the floor, this says whether it is work or waiting.
     pub floor_runtime_cpu: Duration,
@@ -87,6 +90,17 @@ impl ProcessReport {
         median(self.rounds.iter().map(ProcessRound::ratio).collect())
     }
 
+    /// What the sandbox adds to the suite's wall time: the median of the rounds' ratios of
+    /// the suite to the same suite unconfined, less one.
+    pub fn sandbox_cost(&self) -> f64 {
+        median(
+            self.rounds
+                .iter()
+                .map(|r| r.suite.as_secs_f64() / r.unconfined.as_secs_f64().max(1e-9))
+                .collect(),
+        ) - 1.0
+    }
+
     /// How many times faster the pooled suite is than a process per case.
     pub fn pooled_speedup(&self) -> f64 {
         median(
@@ -111,7 +125,7 @@ impl ProcessReport {
         let unrecorded_cpu = self.secs(|r| r.unrecorded_runtime_cpu);
         let suite = self.secs(|r| r.suite);
         format!(
-            "bench {} {}: {} cases on {} workers, {} rounds (medians)\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  the cases without the harness (a trace() that records nothing): {:.2} s, {:.2}x the floor ({} did not exit 0; through the harness {})\n  suite through the harness: {:.2} s ({} pass), {:.2}x the cases without it\n  ratio suite/floor: {:.2} (rounds: {}; target <= 1.10)\n  runtime CPU: floor {:.2} s, cases without the harness {:.2} s ({:.2}x), suite {:.2} s ({:.2}x)\n  harness CPU: floor {:.2} s, suite {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n",
+            "bench {} {}: {} cases on {} workers, {} rounds (medians)\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  the cases without the harness (a trace() that records nothing): {:.2} s, {:.2}x the floor ({} did not exit 0; through the harness {})\n  suite through the harness: {:.2} s ({} pass), {:.2}x the cases without it\n  ratio suite/floor: {:.2} (rounds: {}; target <= 1.10)\n  runtime CPU: floor {:.2} s, cases without the harness {:.2} s ({:.2}x), suite {:.2} s ({:.2}x)\n  harness CPU: floor {:.2} s, suite {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n  suite without the sandbox (--no-sandbox): {:.2} s ({} pass); the sandbox costs {:+.1}% of the suite's wall time (target <= 5%)\n",
             self.runtime,
             self.version,
             self.cases,
@@ -139,6 +153,9 @@ impl ProcessReport {
             self.pooled_passed,
             self.pooled_speedup(),
             self.secs(|r| r.pooled) / floor.max(1e-9),
+            self.secs(|r| r.unconfined),
+            self.unconfined_passed,
+            self.sandbox_cost() * 100.0,
         )
     }
 }
@@ -153,6 +170,7 @@ enum Step {
     Unrecorded,
     Suite,
     Pooled,
+    Unconfined,
 }
 
 /// Measure one runtime: `rounds` rounds of the four steps, in alternating order. Fails when
@@ -164,7 +182,11 @@ pub fn run_process(
     rounds: usize,
 ) -> Result<ProcessReport, String> {
     let registry = Registry::load(&project.root).map_err(|d| d.to_string())?;
-    let adapter = registry.prepare(name)?;
+    let cfg = RunConfig {
+        runtimes: vec![name.to_string()],
+        ..RunConfig::default()
+    };
+    let adapter = registry.prepare(name, &cfg.sandbox()?)?;
     // The same parallelism the suite runs with.
     let workers = runner::default_workers(&[name.to_string()]);
     let executor = Executor::new(workers);
@@ -224,12 +246,12 @@ pub fn run_process(
         exited.iter().filter(|e| **e != Ended::Exited(0)).count()
     };
 
-    let cfg = RunConfig {
-        runtimes: vec![name.to_string()],
-        ..RunConfig::default()
-    };
     let pooled_cfg = RunConfig {
         pool: true,
+        ..cfg.clone()
+    };
+    let unconfined_cfg = RunConfig {
+        no_sandbox: true,
         ..cfg.clone()
     };
     let passes = |records: &[Record]| {
@@ -254,7 +276,7 @@ pub fn run_process(
     }
 
     let mut all = Vec::with_capacity(rounds);
-    let (mut passed, mut pooled_passed) = (0, 0);
+    let (mut passed, mut pooled_passed, mut unconfined_passed) = (0, 0, 0);
     let (mut unrecorded_not_zero, mut suite_not_zero) = (0, 0);
     for round in 0..rounds {
         let mut r = ProcessRound::default();
@@ -286,12 +308,24 @@ pub fn run_process(
                     r.pooled = wall;
                     pooled_passed = passes(&records);
                 }
+                Step::Unconfined => {
+                    let ((_, records), wall, _, _) =
+                        measure(|| runner::run_quiet(project, suite, &unconfined_cfg));
+                    r.unconfined = wall;
+                    unconfined_passed = passes(&records);
+                }
             }
             Ok(())
         };
         // Every other round in the reverse order, so that a drift in the machine's speed
         // does not always favour the same step.
-        let mut steps = [Step::Floor, Step::Unrecorded, Step::Suite, Step::Pooled];
+        let mut steps = [
+            Step::Floor,
+            Step::Unconfined,
+            Step::Unrecorded,
+            Step::Suite,
+            Step::Pooled,
+        ];
         if round % 2 == 1 {
             steps.reverse();
         }
@@ -313,6 +347,7 @@ pub fn run_process(
         rounds: all,
         passed,
         pooled_passed,
+        unconfined_passed,
         run_alone,
         unrecorded_not_zero,
         suite_not_zero,

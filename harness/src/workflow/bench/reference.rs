@@ -242,7 +242,8 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
             if !r.binary.is_file() {
                 return None;
             }
-            reg.prepare("node@26").ok()
+            reg.prepare("node@26", &crate::exec::sandbox::Sandbox::detect().ok()?)
+                .ok()
         })
         .map(|node| {
             let sample: Vec<&&Case> = cases.iter().step_by(4).collect();

@@ -1,0 +1,454 @@
+//! The sandbox every process a case can run code in is started in.
+//!
+//! A case is untrusted code: a pull request can add one, and vendors run the suite in CI next
+//! to their secrets. So a runtime process never sees the machine as the harness does. It runs
+//! under bubblewrap (`bwrap`, Debian's `bubblewrap`), a small tool made for exactly this, in
+//! its own PID, network, mount, IPC and UTS namespaces:
+//! - the filesystem is a fresh root holding, read-only, the system directories a runtime needs
+//!   (`/usr` and its `/bin`, `/lib` links, a few files of `/etc`) and the runtime's own
+//!   install; read-write only the case's temp dir and a private `/tmp`. The checkout, `$HOME`,
+//!   the reports and other cases' dirs are not there at all;
+//! - `/proc` is the sandbox's own: the harness and other cases are not in it;
+//! - the network has loopback only;
+//! - every process the case starts is in the PID namespace and dies with it, detached or
+//!   double-forked or not; the harness kills the group on timeout;
+//! - the environment is the adapter's (nothing inherited), descriptors beyond 0–2 and the ones
+//!   a run passes on purpose (the trace channel) are closed on exec;
+//! - resource limits bound data memory, file size, open files and processes ([`LIMITS`]);
+//! - as root, the runtime runs as the unprivileged user `nobody` (65534) with no capabilities,
+//!   so that the process limit applies and the host's files keep their permissions too.
+//!
+//! When the sandbox cannot be made (bwrap missing, user namespaces refused) a run stops before
+//! it starts, with what to do ([`Unavailable`]), unless the user asked for `--no-sandbox`; the
+//! runtime's facts then say "none" so that every report of that run shows it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The user and group a case runs as when the harness runs as root: `nobody`.
+pub const UNPRIVILEGED: u32 = 65534;
+
+/// Resource limits of a confined process: `(resource, value)`. A limit already lower stays.
+/// Data memory, not address space: V8 reserves tens of GiB of address space it never touches
+/// (Deno needs more than 32 GiB of it just to start), while writable memory is what a hostile
+/// case would exhaust.
+pub const LIMITS: [(Limit, u64); 5] = [
+    (Limit::Data, 4 << 30),
+    (Limit::FileSize, 256 << 20),
+    (Limit::OpenFiles, 4096),
+    (Limit::Processes, 4096),
+    (Limit::CoreFile, 0),
+];
+
+/// The resources [`LIMITS`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Data,
+    FileSize,
+    OpenFiles,
+    Processes,
+    CoreFile,
+}
+
+impl Limit {
+    fn resource(self) -> libc::__rlimit_resource_t {
+        match self {
+            Limit::Data => libc::RLIMIT_DATA,
+            Limit::FileSize => libc::RLIMIT_FSIZE,
+            Limit::OpenFiles => libc::RLIMIT_NOFILE,
+            Limit::Processes => libc::RLIMIT_NPROC,
+            Limit::CoreFile => libc::RLIMIT_CORE,
+        }
+    }
+}
+
+/// Why no sandbox can be made here; its text says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// No `bwrap` on PATH (or in /usr/bin).
+    NotInstalled,
+    /// As root, `setpriv` (util-linux) is needed to drop to `nobody` inside the sandbox.
+    NoSetpriv,
+    /// bwrap is there but could not make the namespaces: what it said.
+    Refused(String),
+}
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const OR: &str = "or pass --no-sandbox to run the cases unconfined (the reports then say so); docs/security.md explains what the sandbox protects";
+        match self {
+            Unavailable::NotInstalled => write!(
+                f,
+                "cases are untrusted code and run in a sandbox made by bubblewrap, which is not installed: install it (`sudo apt-get install bubblewrap`, `dnf install bubblewrap`, `apk add bubblewrap`), {OR}"
+            ),
+            Unavailable::NoSetpriv => write!(
+                f,
+                "running as root, the sandbox drops to user nobody with `setpriv` (util-linux), which is not in /usr/bin: install util-linux, {OR}"
+            ),
+            Unavailable::Refused(why) => write!(
+                f,
+                "bubblewrap cannot make a sandbox on this machine: {why}. Unprivileged user namespaces must be allowed: on Ubuntu 23.10 and later `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0` (or an AppArmor profile that allows bwrap), on other systems `sudo sysctl kernel.unprivileged_userns_clone=1` and a non-zero `user.max_user_namespaces`; inside a container, run it with user namespaces allowed (for Docker, `--security-opt seccomp=unconfined --security-opt apparmor=unconfined`); {OR}"
+            ),
+        }
+    }
+}
+
+/// A working bubblewrap.
+#[derive(Debug)]
+pub struct Bwrap {
+    program: PathBuf,
+    version: String,
+    /// Running as root: drop to [`UNPRIVILEGED`] inside, with this `setpriv`.
+    setpriv: Option<PathBuf>,
+}
+
+/// How the processes of a run are confined.
+#[derive(Debug, Clone)]
+pub enum Sandbox {
+    On(Arc<Bwrap>),
+    /// `--no-sandbox`: the user chose to run cases as the harness runs.
+    Off,
+}
+
+/// What a confined process may see besides the system's directories.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// Read-only (a runtime's install, a cache it only reads).
+    pub read: Vec<PathBuf>,
+    /// Read-write (the case's temp dir).
+    pub write: Vec<PathBuf>,
+}
+
+/// Files of `/etc` a runtime may read: name lookup for loopback, TLS roots, the dynamic
+/// loader's cache, the time zone. Nothing else of `/etc` is there.
+const ETC: &[&str] = &[
+    "/etc/hosts",
+    "/etc/host.conf",
+    "/etc/nsswitch.conf",
+    "/etc/resolv.conf",
+    "/etc/gai.conf",
+    "/etc/services",
+    "/etc/protocols",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/localtime",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/ssl",
+    "/etc/ca-certificates",
+    "/etc/alternatives",
+];
+
+/// Top-level system directories, bound read-only, or re-made as the links they are (merged
+/// `/usr` systems link `/bin` and `/lib` into it).
+const SYSTEM: &[&str] = &["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/bin"), PathBuf::from("/bin")])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+impl Sandbox {
+    /// The sandbox of this machine, found and tried once per process: `bwrap` on PATH, run on
+    /// `true` with the same namespaces and view a case gets.
+    pub fn detect() -> Result<Sandbox, Unavailable> {
+        static FOUND: OnceLock<Result<Sandbox, Unavailable>> = OnceLock::new();
+        FOUND.get_or_init(Self::probe).clone()
+    }
+
+    fn probe() -> Result<Sandbox, Unavailable> {
+        let program = find_on_path("bwrap").ok_or(Unavailable::NotInstalled)?;
+        let setpriv = if is_root() {
+            Some(
+                Path::new("/usr/bin/setpriv")
+                    .canonicalize()
+                    .map_err(|_| Unavailable::NoSetpriv)?,
+            )
+        } else {
+            None
+        };
+        let version = std::process::Command::new(&program)
+            .arg("--version")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.split_whitespace().last().map(str::to_string))
+            .unwrap_or_else(|| "unknown".into());
+        let sandbox = Sandbox::On(Arc::new(Bwrap {
+            program,
+            version,
+            setpriv,
+        }));
+        let dir = tempfile::Builder::new()
+            .prefix("ah-sandbox-probe-")
+            .tempdir()
+            .map_err(|e| Unavailable::Refused(format!("cannot create a temp dir: {e}")))?;
+        sandbox
+            .prepare_dir(dir.path())
+            .map_err(|e| Unavailable::Refused(format!("cannot hand over a temp dir: {e}")))?;
+        let view = View {
+            read: Vec::new(),
+            write: vec![dir.path().to_path_buf()],
+        };
+        let (prog, args) = sandbox.command(Path::new("/bin/true"), &[], dir.path(), &view);
+        let out = std::process::Command::new(prog)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| Unavailable::Refused(format!("cannot start bwrap: {e}")))?;
+        if out.status.success() {
+            Ok(sandbox)
+        } else {
+            let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            Err(Unavailable::Refused(if said.is_empty() {
+                format!("bwrap ended with {}", out.status)
+            } else {
+                said
+            }))
+        }
+    }
+
+    pub fn is_on(&self) -> bool {
+        matches!(self, Sandbox::On(_))
+    }
+
+    /// One line for the runtime's facts and the reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Sandbox::On(b) => format!(
+                "bwrap {}: own pid, network (loopback), mount, ipc namespaces; {}",
+                b.version,
+                if b.setpriv.is_some() {
+                    "as user nobody"
+                } else {
+                    "in a user namespace"
+                }
+            ),
+            Sandbox::Off => "none (--no-sandbox)".to_string(),
+        }
+    }
+
+    /// The user a confined process runs as when it is not the harness's own.
+    pub fn runs_as(&self) -> Option<u32> {
+        match self {
+            Sandbox::On(b) if b.setpriv.is_some() => Some(UNPRIVILEGED),
+            _ => None,
+        }
+    }
+
+    /// Make a case's temp dir writable by the user the case runs as.
+    pub fn prepare_dir(&self, dir: &Path) -> std::io::Result<()> {
+        if let Sandbox::On(b) = self {
+            if b.setpriv.is_some() {
+                std::os::unix::fs::chown(dir, Some(UNPRIVILEGED), Some(UNPRIVILEGED))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The program and arguments that run `program args` in `cwd`, confined to `view`. Off:
+    /// unchanged.
+    pub fn command(
+        &self,
+        program: &Path,
+        args: &[String],
+        cwd: &Path,
+        view: &View,
+    ) -> (PathBuf, Vec<String>) {
+        let b = match self {
+            Sandbox::On(b) => b,
+            Sandbox::Off => return (program.to_path_buf(), args.to_vec()),
+        };
+        let mut a: Vec<String> = Vec::new();
+        let mut push = |xs: &[&str]| a.extend(xs.iter().map(|s| s.to_string()));
+        push(&["--die-with-parent", "--new-session"]);
+        if b.setpriv.is_some() {
+            // Root: no user namespace (its only uid would be root again); setpriv drops to
+            // nobody and every capability inside.
+            push(&[
+                "--unshare-pid",
+                "--unshare-net",
+                "--unshare-ipc",
+                "--unshare-uts",
+                "--unshare-cgroup-try",
+            ]);
+        } else {
+            push(&["--unshare-all", "--cap-drop", "ALL"]);
+        }
+        for dir in SYSTEM {
+            let p = Path::new(dir);
+            match std::fs::symlink_metadata(p) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    if let Ok(target) = std::fs::read_link(p) {
+                        push(&["--symlink", &target.to_string_lossy(), dir]);
+                    }
+                }
+                Ok(m) if m.is_dir() => push(&["--ro-bind", dir, dir]),
+                _ => {}
+            }
+        }
+        // bwrap makes the directories a mount point needs private to root (0700); the case's
+        // user must be able to walk through them, so they are made first, open to all.
+        // (`/tmp` is the private tmpfs, mounted before any path inside it is bound.)
+        let mut made: Vec<PathBuf> = vec![PathBuf::from("/tmp")];
+        let mut parents = |a: &mut Vec<String>, dest: &Path| {
+            let mut chain: Vec<&Path> = dest.ancestors().skip(1).collect();
+            chain.reverse();
+            for d in chain {
+                if d == Path::new("/") || made.iter().any(|m| m == d) {
+                    continue;
+                }
+                made.push(d.to_path_buf());
+                let d = d.to_string_lossy().into_owned();
+                a.extend(["--perms".into(), "0755".into(), "--dir".into(), d]);
+            }
+        };
+        parents(&mut a, Path::new("/etc/x"));
+        for f in ETC {
+            a.extend(["--ro-bind-try", f, f].map(String::from));
+        }
+        a.extend(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"].map(String::from));
+        for (flag, paths) in [("--ro-bind", &view.read), ("--bind", &view.write)] {
+            for p in paths {
+                parents(&mut a, p);
+                let p = p.to_string_lossy().into_owned();
+                a.extend([flag.to_string(), p.clone(), p]);
+            }
+        }
+        let mut push = |xs: &[&str]| a.extend(xs.iter().map(|s| s.to_string()));
+        push(&["--chdir", &cwd.to_string_lossy(), "--"]);
+        if let Some(setpriv) = &b.setpriv {
+            let id = UNPRIVILEGED.to_string();
+            push(&[
+                &setpriv.to_string_lossy(),
+                "--reuid",
+                &id,
+                "--regid",
+                &id,
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "--no-new-privs",
+                "--",
+            ]);
+        }
+        a.push(program.to_string_lossy().into_owned());
+        a.extend(args.iter().cloned());
+        (b.program.clone(), a)
+    }
+}
+
+/// Apply [`LIMITS`] to the calling process (a forked child before exec: only system calls).
+/// A limit already lower than ours stays as it is.
+pub(crate) fn apply_limits() -> std::io::Result<()> {
+    for (limit, value) in LIMITS {
+        let mut cur = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: plain system calls on a struct owned by this frame.
+        unsafe {
+            if libc::getrlimit(limit.resource(), &mut cur) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let want = libc::rlimit {
+                rlim_cur: cur.rlim_cur.min(value),
+                rlim_max: cur.rlim_max.min(value),
+            };
+            if libc::setrlimit(limit.resource(), &want) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Give the descriptors a confined process gets (pipes the harness made, owned by root with
+/// mode 0600) to the user it runs as, so that it can open them again by path (`/dev/stdin`,
+/// `/dev/fd/3`), as runtimes and the prelude do. Only system calls: for a forked child.
+/// Pipes only: a descriptor of a real file (`/dev/null`) would change that file's owner.
+pub(crate) fn hand_over(fds: &[i32], uid: u32) -> std::io::Result<()> {
+    for &fd in fds {
+        // SAFETY: fstat and fchown on descriptors this process holds, into a struct owned by
+        // this frame.
+        unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            if libc::fstat(fd, &mut st) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if st.st_mode & libc::S_IFMT != libc::S_IFIFO {
+                continue;
+            }
+            if libc::fchown(fd, uid, uid) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Confined by bwrap, a process killed by signal N is reported as exit code 128 + N (bwrap
+/// waits for it and exits with that code). A run that exited by itself wrote the `end` record
+/// of the trace channel; one that did not and ended with 128 + N died of signal N.
+pub fn signal_behind(code: i32, wrote_end: bool) -> Option<i32> {
+    (!wrote_end && (129..=128 + 64).contains(&code)).then_some(code - 128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_above_128_without_an_end_record_are_signals() {
+        assert_eq!(signal_behind(139, false), Some(11));
+        assert_eq!(signal_behind(137, false), Some(9));
+        assert_eq!(signal_behind(139, true), None, "process.exit(139) wrote its end");
+        assert_eq!(signal_behind(1, false), None);
+        assert_eq!(signal_behind(128, false), None);
+        assert_eq!(signal_behind(200, false), None);
+    }
+
+    #[test]
+    fn off_leaves_the_command_alone() {
+        let (p, a) = Sandbox::Off.command(
+            Path::new("/x/node"),
+            &["a.mjs".into()],
+            Path::new("/t"),
+            &View::default(),
+        );
+        assert_eq!(p, PathBuf::from("/x/node"));
+        assert_eq!(a, vec!["a.mjs".to_string()]);
+    }
+
+    #[test]
+    fn the_view_holds_the_case_dir_writable_and_the_runtime_read_only() {
+        let b = Sandbox::On(Arc::new(Bwrap {
+            program: "/usr/bin/bwrap".into(),
+            version: "0".into(),
+            setpriv: None,
+        }));
+        let view = View {
+            read: vec!["/rt".into()],
+            write: vec!["/tmp/case".into()],
+        };
+        let (_, a) = b.command(Path::new("/rt/node"), &[], Path::new("/tmp/case"), &view);
+        let text = a.join(" ");
+        assert!(text.contains("--ro-bind /rt /rt"), "{text}");
+        assert!(text.contains("--bind /tmp/case /tmp/case"), "{text}");
+        assert!(text.contains("--unshare-all"), "{text}");
+        assert!(text.ends_with("--chdir /tmp/case -- /rt/node"), "{text}");
+        // The private /tmp comes before the case's dir is bound inside it.
+        let tmpfs = text.find("--tmpfs /tmp").unwrap();
+        assert!(tmpfs < text.find("--bind /tmp/case").unwrap(), "{text}");
+    }
+}
