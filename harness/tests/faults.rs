@@ -10,7 +10,7 @@ use harness::input::project::{Project, Suite};
 use harness::judge::outcome::Status;
 
 mod common;
-use common::pooling;
+use common::{pooling, sandbox};
 
 fn fixtures() -> (Project, Suite) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -163,7 +163,9 @@ fn an_adapter_file_describes_a_runtime_without_rust() {
     // The pinned Node 26 driven through a vendor-style adapter file that names its binary.
     let project = Project::locate();
     let registry = harness::exec::runtimes::Registry::load(&project.root).expect("lock file loads");
-    let node = registry.prepare("node@26").expect("node@26 installs");
+    let node = registry
+        .prepare("node@26", &sandbox())
+        .expect("node@26 installs");
     let dir = tempfile::tempdir().unwrap();
     let adapter = dir.path().join("my-runtime.toml");
     std::fs::write(
@@ -195,10 +197,10 @@ fn an_adapter_file_describes_a_runtime_without_rust() {
 
 #[test]
 fn a_case_sees_only_loopback_and_can_still_use_it() {
-    harness::exec::process::network_isolation()
-        .unwrap_or_else(|e| panic!("this machine cannot isolate runs from the network: {e}"));
     let registry = harness::exec::runtimes::Registry::load(&Project::locate().root).unwrap();
-    let node = registry.prepare("node@26").expect("node@26 installs");
+    let node = registry
+        .prepare("node@26", &sandbox())
+        .expect("node@26 installs");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("net.mjs");
     std::fs::write(

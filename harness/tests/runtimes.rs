@@ -63,7 +63,9 @@ fn node_builtin_channel_io_falls_back_when_get_builtin_module_is_missing() {
 
     let project = Project::locate();
     let registry = Registry::load(&project.root).unwrap_or_else(|d| panic!("{d}"));
-    let node = registry.prepare("node@26").expect("node@26 must install");
+    let node = registry
+        .prepare("node@26", &sandbox())
+        .expect("node@26 must install");
     assert_eq!(node.file.channel_io, ChannelIo::NodeBuiltin);
 
     // The same Node, started so that it lacks the function, as Node 18 does.
@@ -76,7 +78,7 @@ fn node_builtin_channel_io_falls_back_when_get_builtin_module_is_missing() {
     std::fs::write(&adapter, text).unwrap();
     let name = adapter.to_string_lossy().into_owned();
     let old = registry
-        .prepare(&name)
+        .prepare(&name, &sandbox())
         .expect("the adapter file must resolve");
     assert_eq!(old.file.channel_io, ChannelIo::NodeRequire);
 
@@ -119,7 +121,9 @@ fn the_unrecorded_rendering_runs_every_case_to_its_blessed_exit_code() {
     let project = Project::locate();
     let suite = Suite::load_project(&project).unwrap_or_else(|d| panic!("{d}"));
     let registry = Registry::load(&project.root).unwrap_or_else(|d| panic!("{d}"));
-    let node = registry.prepare("node@26").expect("node@26 must install");
+    let node = registry
+        .prepare("node@26", &sandbox())
+        .expect("node@26 must install");
     let ext = node.file.extensions();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let wrong = std::sync::Mutex::new(Vec::new());
@@ -169,4 +173,9 @@ fn the_unrecorded_rendering_runs_every_case_to_its_blessed_exit_code() {
     });
     let wrong = wrong.into_inner().unwrap();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The sandbox every process runtime runs in (`cargo xtask test` installs bubblewrap).
+fn sandbox() -> harness::exec::sandbox::Sandbox {
+    harness::exec::sandbox::Sandbox::detect().unwrap_or_else(|e| panic!("{e}"))
 }

@@ -26,7 +26,7 @@ fn adapter() -> &'static WorkerdAdapter {
     ADAPTER.get_or_init(|| {
         let project = Project::locate();
         let registry = Registry::load(&project.root).unwrap_or_else(|d| panic!("{d}"));
-        WorkerdAdapter::prepare(&registry)
+        WorkerdAdapter::prepare(&registry, &sandbox())
             .unwrap_or_else(|e| panic!("workerd must install from the registry: {e}"))
     })
 }
@@ -312,4 +312,9 @@ fn a_case_that_never_ends_times_out_and_keeps_what_it_traced() {
     let exec = adapter().execute(&case, Duration::from_secs(2));
     assert_eq!(exec.end, End::TimedOut);
     assert_eq!(exec.channel.events, vec!["looping:"]);
+}
+
+/// The sandbox every process runtime runs in (`cargo xtask test` installs bubblewrap).
+fn sandbox() -> harness::exec::sandbox::Sandbox {
+    harness::exec::sandbox::Sandbox::detect().unwrap_or_else(|e| panic!("{e}"))
 }

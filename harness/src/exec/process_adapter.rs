@@ -231,7 +231,9 @@ impl Adapter for ProcessAdapter {
         };
         let _registered = process::DirGuard::new(dir.path());
         if let Err(e) = self.sandbox.prepare_dir(dir.path()) {
-            return could_not(format!("cannot hand the case's temp dir to the sandbox: {e}"));
+            return could_not(format!(
+                "cannot hand the case's temp dir to the sandbox: {e}"
+            ));
         }
         let rendered = prelude::render_with(case, &self.file.extensions(), self.file.channel_io);
         for (name, text) in &rendered.files {

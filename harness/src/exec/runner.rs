@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
-use crate::exec::sandbox::Sandbox;
 use crate::exec::adapter::Adapter;
 use crate::exec::executor::Executor;
 use crate::exec::runtimes::Registry;
+use crate::exec::sandbox::Sandbox;
 use crate::input::case::Case;
 use crate::input::project::{Project, Suite};
 use crate::input::snapshot;
@@ -278,7 +278,9 @@ fn plan(
             (Ok(reg), Ok(sb)) if cfg.pool => reg.prepare(name, sb).and_then(|a| {
                 crate::exec::pool::PoolAdapter::new(a).map(|p| Arc::new(p) as Arc<dyn Adapter>)
             }),
-            (Ok(reg), Ok(sb)) => reg.prepare(name, sb).map(|a| Arc::new(a) as Arc<dyn Adapter>),
+            (Ok(reg), Ok(sb)) => reg
+                .prepare(name, sb)
+                .map(|a| Arc::new(a) as Arc<dyn Adapter>),
         };
         if announce {
             match &prepared {

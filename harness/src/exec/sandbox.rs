@@ -143,7 +143,9 @@ const ETC: &[&str] = &[
 
 /// Top-level system directories, bound read-only, or re-made as the links they are (merged
 /// `/usr` systems link `/bin` and `/lib` into it).
-const SYSTEM: &[&str] = &["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+const SYSTEM: &[&str] = &[
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+];
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -197,8 +199,8 @@ impl Sandbox {
             .prepare_dir(dir.path())
             .map_err(|e| Unavailable::Refused(format!("cannot hand over a temp dir: {e}")))?;
         let view = View {
-            read: Vec::new(),
             write: vec![dir.path().to_path_buf()],
+            ..View::default()
         };
         let (prog, args) = sandbox.command(Path::new("/bin/true"), &[], dir.path(), &view);
         let out = std::process::Command::new(prog)
@@ -317,7 +319,12 @@ impl Sandbox {
         for f in ETC {
             a.extend(["--ro-bind-try", f, f].map(String::from));
         }
-        a.extend(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"].map(String::from));
+        a.extend(
+            [
+                "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+            ]
+            .map(String::from),
+        );
         for (flag, paths) in [("--ro-bind", &view.read), ("--bind", &view.write)] {
             for p in paths {
                 parents(&mut a, p);
@@ -412,7 +419,11 @@ mod tests {
     fn exit_codes_above_128_without_an_end_record_are_signals() {
         assert_eq!(signal_behind(139, false), Some(11));
         assert_eq!(signal_behind(137, false), Some(9));
-        assert_eq!(signal_behind(139, true), None, "process.exit(139) wrote its end");
+        assert_eq!(
+            signal_behind(139, true),
+            None,
+            "process.exit(139) wrote its end"
+        );
         assert_eq!(signal_behind(1, false), None);
         assert_eq!(signal_behind(128, false), None);
         assert_eq!(signal_behind(200, false), None);

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use crate::exec::sandbox::Sandbox;
 use crate::exec::adapter::Adapter as _;
 use crate::exec::adapter_file::AdapterFile;
 use crate::exec::reference::{ReferenceAdapter, NAME as REFERENCE};
 use crate::exec::runtimes::{Registry, ResolveError};
+use crate::exec::sandbox::Sandbox;
 use crate::input::project::Project;
 use crate::workflow::emit::Emitter;
 use crate::workflow::exit::{FAILED, INVALID, PASSED};

@@ -2,12 +2,18 @@
 // thread of its own (its own isolate: its own globals, hooks, stores and event loop).
 //
 // Protocol with the harness (harness/src/exec/pool.rs):
-// - fd 62 (set up by the harness): one JSON job per line: { id, main, key, channel }. `main` is the case module,
-//   `key` the trace key, `channel` the file the prelude writes the trace channel to.
+// - fd 62 (set up by the harness): one JSON job per line: { id, nonce, main, key, channel, env }.
+//   `main` is the case module, `key` the trace key, `channel` the file the prelude writes the
+//   trace channel to, `env` what the case's environment has besides the process's (its HOME
+//   and TMPDIR), `nonce` a random word the reply echoes.
 // - fd 63 (set up by the harness): one JSON result per line, in job order:
-//   { id, code, stdout, stderr }. `code` is the
-//   worker's exit code; `stdout`/`stderr` what the case wrote (cut to a head), plus, for an
-//   error that ended the worker, what the runtime prints for it on a main thread.
+//   { id, nonce, code, stdout, stderr, dirty }. `code` is the worker's exit code;
+//   `stdout`/`stderr` what the case wrote (cut to a head), plus, for an error that ended the
+//   worker, what the runtime prints for it on a main thread; `dirty` says what the case left in
+//   the process that this driver cannot undo (descriptors, child processes), and the harness
+//   then retires the process.
+// - Before each case the driver empties the process's private /tmp (the sandbox's), so that
+//   no case finds what an earlier one left there; the harness empties the working directory.
 // - The process's own stdout and stderr are drained and dropped by the harness: a case that
 //   writes to fd 1 or 2 directly (not through process.stdout) reaches them and cannot disturb
 //   the protocol; fd 3, which a case may take for the trace channel, is /dev/null, and so is
@@ -17,7 +23,8 @@
 'use strict';
 
 const { Worker } = require('node:worker_threads');
-const { createReadStream, openSync, writeSync } = require('node:fs');
+const { createReadStream, openSync, writeSync, readdirSync, readlinkSync, readFileSync, rmSync } =
+  require('node:fs');
 
 const HEAD = 16 * 1024;
 // Opened by path: Deno's node:fs writes only to descriptors it opened itself.
@@ -39,6 +46,54 @@ function reply(obj) {
   while (off < bytes.length) off += writeSync(replies, bytes, off);
 }
 
+// What the process holds that a case could leave behind: its open descriptors (by number and
+// target) and whether it has child processes.
+function holdings() {
+  const fds = [];
+  try {
+    for (const fd of readdirSync('/proc/self/fd')) {
+      let target = '';
+      try {
+        target = readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {}
+      fds.push(`${fd}:${target}`);
+    }
+  } catch {}
+  let children = 0;
+  try {
+    for (const task of readdirSync('/proc/self/task')) {
+      const list = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim();
+      if (list) children += list.split(/\s+/).length;
+    }
+  } catch {}
+  return { fds, children };
+}
+
+// The listing of /proc/self/fd holds the descriptor that reads it, which may differ.
+function leftBehind(before, after) {
+  const was = new Set(before.fds);
+  const added = after.fds.filter((f) => !was.has(f) && !/:\/proc\/[^/]+\/fd$/.test(f));
+  const why = [];
+  if (added.length > 0) why.push(`descriptors left open: ${added.join(', ')}`);
+  if (after.children > 0) why.push(`${after.children} child process(es) still running`);
+  return why.length ? why.join('; ') : undefined;
+}
+
+// The process's home and the driver's dir are mounted inside /tmp: they stay.
+const mounted = [process.cwd(), __dirname];
+
+function emptyTmp() {
+  try {
+    for (const name of readdirSync('/tmp')) {
+      const path = `/tmp/${name}`;
+      if (mounted.some((m) => m === path || m.startsWith(`${path}/`))) continue;
+      try {
+        rmSync(path, { recursive: true, force: true });
+      } catch {}
+    }
+  } catch {}
+}
+
 function runNext() {
   if (busy) return;
   const job = queue.shift();
@@ -47,18 +102,27 @@ function runNext() {
     return;
   }
   busy = true;
+  emptyTmp();
+  const before = holdings();
   const out = [];
   const err = [];
   let worker;
   try {
     worker = new Worker(job.main, {
       workerData: { key: job.key, channel: job.channel },
+      env: Object.assign({}, process.env, job.env),
       stdout: true,
       stderr: true,
       argv: [],
     });
   } catch (e) {
-    reply({ id: job.id, code: -1, stdout: '', stderr: `pool: cannot start a worker: ${e && e.stack}` });
+    reply({
+      id: job.id,
+      nonce: job.nonce,
+      code: -1,
+      stdout: '',
+      stderr: `pool: cannot start a worker: ${e && e.stack}`,
+    });
     busy = false;
     setImmediate(runNext);
     return;
@@ -67,7 +131,8 @@ function runNext() {
   let code = -1;
   const done = () => {
     if (--open > 0) return;
-    reply({ id: job.id, code, stdout: head(out), stderr: head(err) });
+    const dirty = leftBehind(before, holdings());
+    reply({ id: job.id, nonce: job.nonce, code, stdout: head(out), stderr: head(err), dirty });
     busy = false;
     setImmediate(runNext);
   };
