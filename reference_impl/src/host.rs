@@ -23,6 +23,12 @@ pub const STDERR: i32 = 2;
 pub const CHANNEL: i32 = 3;
 const FIRST_FILE_FD: i32 = 20;
 
+/// The most a case may read from one file in one call, and write to files in all: a case is
+/// untrusted code in the harness's own process, so its file functions are bounded like its
+/// memory and its time.
+pub const READ_LIMIT: u64 = 64 << 20;
+pub const WRITE_LIMIT: u64 = 256 << 20;
+
 /// Everything the host keeps for one run. Shared between the natives and the engine through
 /// `Rc<RefCell<..>>`; a borrow is never held across a call into JavaScript.
 pub struct State {
@@ -46,6 +52,8 @@ pub struct State {
     pub rejection_tracker: Option<Persistent<Function<'static>>>,
     /// The compiled files the runtime keeps between runs; set while a run uses it.
     pub kept: Option<Rc<crate::compile::RuntimeCache>>,
+    /// Bytes written to files so far (bounded by [`WRITE_LIMIT`]).
+    pub written: u64,
 }
 
 impl State {
@@ -68,6 +76,7 @@ impl State {
             promise_hooks: [None, None, None, None],
             rejection_tracker: None,
             kept: None,
+            written: 0,
         }
     }
 
@@ -100,9 +109,19 @@ impl State {
                 }
             }
             _ => {
+                self.count_written(bytes.len())?;
                 let f = self.files.get_mut(&fd).ok_or_else(|| "EBADF".to_string())?;
                 f.write_all(bytes).map_err(|e| errno_code(&e))?;
             }
+        }
+        Ok(())
+    }
+
+    /// Count `n` more bytes written to files; `EFBIG` past [`WRITE_LIMIT`].
+    pub fn count_written(&mut self, n: usize) -> Result<(), String> {
+        self.written = self.written.saturating_add(n as u64);
+        if self.written > WRITE_LIMIT {
+            return Err("EFBIG".into());
         }
         Ok(())
     }
@@ -139,15 +158,24 @@ impl CaseFs {
     }
 
     /// The real path behind a visible one; makes the case directory on first need.
+    ///
+    /// A case reaches its own directory and nothing else: a path outside it (`/etc/passwd`,
+    /// `/proc/self/environ`, the harness's checkout) does not exist for the case (`ENOENT`),
+    /// and inside it only regular files and directories can be used (`EACCES` for anything
+    /// else, a link leaving the directory included).
     pub fn real(&mut self, p: &str) -> std::io::Result<PathBuf> {
         let v = self.visible(p);
         let root = Path::new(&self.root);
-        match Path::new(&v).strip_prefix(root) {
-            Ok(rest) => {
-                self.materialize()?;
-                Ok(self.dir.join(rest))
+        let Ok(rest) = Path::new(&v).strip_prefix(root) else {
+            return Err(std::io::Error::from_raw_os_error(libc::ENOENT));
+        };
+        self.materialize()?;
+        let full = self.dir.join(rest);
+        match std::fs::symlink_metadata(&full) {
+            Ok(m) if !(m.is_file() || m.is_dir()) => {
+                Err(std::io::Error::from_raw_os_error(libc::EACCES))
             }
-            Err(_) => Ok(PathBuf::from(v)),
+            _ => Ok(full),
         }
     }
 
@@ -173,9 +201,19 @@ impl CaseFs {
             return Ok((text.clone(), *cache));
         }
         let real = self.real(p)?;
-        let bytes = std::fs::read(real)?;
+        let bytes = read_bounded(File::open(real)?)?;
         Ok((String::from_utf8_lossy(&bytes).into_owned(), false))
     }
+}
+
+/// Everything `f` holds, up to [`READ_LIMIT`] (`EFBIG` beyond).
+fn read_bounded(f: File) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    f.take(READ_LIMIT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > READ_LIMIT {
+        return Err(std::io::Error::from_raw_os_error(libc::EFBIG));
+    }
+    Ok(bytes)
 }
 
 /// fd 3 of this process, for the standalone binary's trace channel.
@@ -213,6 +251,7 @@ fn errno_code(e: &std::io::Error) -> String {
             Some(libc::ENOTDIR) => "ENOTDIR".into(),
             Some(libc::ENOTEMPTY) => "ENOTEMPTY".into(),
             Some(libc::EBADF) => "EBADF".into(),
+            Some(libc::EFBIG) => "EFBIG".into(),
             _ => "EIO".into(),
         },
     }
@@ -374,6 +413,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
             let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
             let data = arg_str(&args, 1);
+            if let Err(code) = s.borrow_mut().count_written(data.len()) {
+                return throw_code(&ctx, &code);
+            }
             let append = args.0.get(2).map(|v| v.as_bool() == Some(true)) == Some(true);
             let r = OpenOptions::new()
                 .create(true)
@@ -452,7 +494,14 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
                 return throw_code(&ctx, "EBADF");
             };
             let mut b = Vec::new();
-            match f.read_to_end(&mut b) {
+            let read = f
+                .take(READ_LIMIT + 1)
+                .read_to_end(&mut b)
+                .and_then(|n| match n as u64 > READ_LIMIT {
+                    true => Err(std::io::Error::from_raw_os_error(libc::EFBIG)),
+                    false => Ok(n),
+                });
+            match read {
                 Ok(_) => Ok(String::from_utf8_lossy(&b).into_owned()),
                 Err(e) => throw_code(&ctx, &errno_code(&e)),
             }
@@ -688,6 +737,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
             },
         )?,
     )?;
+
 
     Ok(host)
 }

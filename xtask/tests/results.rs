@@ -135,6 +135,28 @@ fn compare_refuses_bad_input_with_exit_2() {
     );
     let (code, out) = xtask(r, &["compare", fixture]);
     assert_eq!(code, 2, "{out}");
+    // A case or a runtime listed twice in one file: no reader guesses which entry counts.
+    let twice_case = r#"{"schema":"ah-results/1","runtimes":[{"name":"bun","available":true}],
+      "results":[{"runtime":"bun","case":"a/x","spec":[],"status":"PASS"},
+                 {"runtime":"bun","case":"a/x","spec":[],"status":"FAIL","summary":"y"}]}"#;
+    let twice_runtime = r#"{"schema":"ah-results/1","runtimes":[{"name":"bun","available":true},
+      {"name":"bun","available":true}],"results":[]}"#;
+    std::fs::write(r.join("twice-case.json"), twice_case).unwrap();
+    std::fs::write(r.join("twice-runtime.json"), twice_runtime).unwrap();
+    for (file, says) in [
+        ("twice-case.json", "case a/x on bun is listed twice"),
+        ("twice-runtime.json", "runtime bun is listed twice"),
+    ] {
+        for args in [
+            vec!["compare", fixture, file],
+            vec!["merge", "merged.json", file],
+        ] {
+            let (code, out) = xtask(r, &args);
+            assert_eq!(code, 2, "{args:?}: {out}");
+            assert!(out.contains(says), "{args:?}: {out}");
+        }
+    }
+    assert!(!r.join("merged.json").exists(), "nothing is written");
 }
 
 #[test]

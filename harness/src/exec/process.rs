@@ -64,8 +64,9 @@ pub fn install_interrupt_handler() {
         for d in &dirs {
             let _ = std::fs::remove_dir_all(d);
         }
+        let files = crate::input::files::remove_unfinished();
         eprintln!(
-            "interrupted: killed {} running case(s), removed {} temp dir(s)",
+            "interrupted: killed {} running case(s), removed {} temp dir(s) and {files} unfinished write(s)",
             groups.len(),
             dirs.len()
         );

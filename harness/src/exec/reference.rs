@@ -29,7 +29,9 @@ pub const NAME: &str = "reference";
 pub const CONFINEMENT: &str = "in-process: file access confined to the case's directory";
 
 /// Features the reference runtime does not model yet; cases needing them are UNSUPPORTED.
-pub const UNSUPPORTED: &[&str] = &[];
+/// Child processes and workers would need a second runtime started by this one
+/// (docs/decisions/008-native-work.md); their cases are blessed from node@26.
+pub const UNSUPPORTED: &[&str] = &["child_process", "worker_threads"];
 
 const THREAD_STACK: usize = 16 * 1024 * 1024;
 

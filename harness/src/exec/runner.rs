@@ -567,10 +567,9 @@ pub fn write_pending(project: &Project, case: &Case, trace: &[String]) -> std::i
         .to_string_lossy()
         .replace('\\', "/");
     let text = snapshot::render_trace(&source, &case.title, trace);
-    let pending = case.pending_snapshot_path();
-    let tmp = pending.with_extension("new.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &pending)
+    // A fresh temp file renamed over the target: a link already at the target is replaced,
+    // never followed.
+    crate::input::files::write_atomic(&case.pending_snapshot_path(), text.as_bytes())
 }
 
 fn describe(runtime: &str, case: &Case, path: &Path, o: &Outcome) -> String {

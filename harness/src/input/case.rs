@@ -98,6 +98,12 @@ pub fn load_cases(
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
         match entry {
+            // The harness writes beside cases (pending snapshots): a link would send those
+            // writes, and the reads of an expected trace, anywhere the link points.
+            Ok(e) if e.path_is_symlink() => diags.push(Diagnostic::file(
+                e.path(),
+                "is a symbolic link; cases, their snapshots and their directories must be plain files and directories of the checkout: replace the link with the file it points to",
+            )),
             Ok(e) if e.file_type().is_file() => {
                 let p = e.path();
                 match p.extension().and_then(|x| x.to_str()) {

@@ -10,7 +10,7 @@
 //! JUnit XML ([`crate::report::junit`]) is the same document in the form CI systems already
 //! know how to show.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -321,8 +321,32 @@ impl Results {
                 ))
             }
         }
-        serde_json::from_value(value)
-            .map_err(|e| format!("{}: invalid results file: {e}", path.display()))
+        let results: Results = serde_json::from_value(value)
+            .map_err(|e| format!("{}: invalid results file: {e}", path.display()))?;
+        // One entry per runtime and per case × runtime: a second one would have to be
+        // guessed between by every reader (compare, merge, report).
+        let mut runtimes = BTreeSet::new();
+        for rt in &results.runtimes {
+            if !runtimes.insert(rt.name.as_str()) {
+                return Err(format!(
+                    "{}: invalid results file: runtime {} is listed twice",
+                    path.display(),
+                    rt.name
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for r in &results.results {
+            if !seen.insert((r.runtime.as_str(), r.case.as_str())) {
+                return Err(format!(
+                    "{}: invalid results file: case {} on {} is listed twice",
+                    path.display(),
+                    r.case,
+                    r.runtime
+                ));
+            }
+        }
+        Ok(results)
     }
 
     pub fn load(path: &Path) -> Result<Results, String> {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::exec::runner::RunResult;
 use crate::exec::runtimes::Named;
 use crate::input::project::{Project, Suite};
+use crate::judge::outcome::Status;
 use crate::report::baseline::{self, Baseline};
 use crate::workflow::emit::Emitter;
 use crate::workflow::exit::{FAILED, INVALID, PASSED};
@@ -267,6 +268,25 @@ pub fn update(
             emit.say(format_args!(
                 "baseline: {rt}: no case ran (filtered out); {shown} not written"
             ));
+            continue;
+        }
+        // An ERROR says the harness or the machine failed, not what the runtime does: it is
+        // never recorded as the runtime's known state.
+        let errors: Vec<&str> = result
+            .records
+            .iter()
+            .filter(|r| &r.runtime == rt && r.outcome.status == Status::Error)
+            .map(|r| r.case_id.as_str())
+            .collect();
+        if !errors.is_empty() {
+            let listed: Vec<&str> = errors.iter().take(5).copied().collect();
+            emit.note(format_args!(
+                "error: {shown}: not written: {} case(s) ended in ERROR ({}{}), which says the harness or the machine failed, not what {rt} does; fix that and run again (the old baseline stays as it was)",
+                errors.len(),
+                listed.join(", "),
+                if errors.len() > listed.len() { ", ..." } else { "" }
+            ));
+            code = INVALID;
             continue;
         }
         let version = match version_of(result, rt) {
