@@ -111,24 +111,17 @@ impl ProcessAdapter {
     }
 }
 
-/// What a process of a runtime may see: its binary's directory (and the install it belongs
-/// to), its cache read-only, and the case's temp dir read-write.
+/// What a process of a runtime may see: its binary (the file alone: whatever lies beside it,
+/// a vendor's `~/bin` say, stays out of view), its cache read-only, and the case's temp dir
+/// read-write.
 pub(crate) fn runtime_view(bin: &Path, cache: Option<&Path>, dir: &Path) -> View {
-    // npm packages keep the binary in `package/bin/` or `package/`: the package.
-    let install = |bin: &Path| {
-        let parent = bin.parent()?;
-        Some(match parent.file_name().and_then(|n| n.to_str()) {
-            Some("bin") => parent.parent().unwrap_or(parent).to_path_buf(),
-            _ => parent.to_path_buf(),
-        })
-    };
     // Both where the binary really is and the path it is started by, which may go through a
     // link (a checkout whose `.runtimes` links elsewhere).
     let mut read: Vec<PathBuf> = Vec::new();
     let real = bin.canonicalize().ok();
     for b in [real.as_deref(), Some(bin)].into_iter().flatten() {
-        if let Some(i) = install(b).filter(|i| i.is_absolute() && !read.contains(i)) {
-            read.push(i);
+        if b.is_absolute() && !read.iter().any(|r| r == b) {
+            read.push(b.to_path_buf());
         }
     }
     read.extend(cache.map(Path::to_path_buf));
