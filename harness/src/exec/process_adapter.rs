@@ -169,6 +169,36 @@ impl ProcessAdapter {
         out.ended == Ended::Exited(0)
     }
 
+    /// Fill the runtime's cache (`{cache}`, Deno's DENO_DIR), which cases only read, by a run
+    /// of our own: a script that loads the modules every prelude loads. It runs outside the
+    /// sandbox, being no case, so that the cache is written; once, while the cache is empty.
+    pub fn warm_cache(&self) {
+        let uses_cache = self
+            .file
+            .run
+            .iter()
+            .chain(self.file.env.values())
+            .any(|a| a.contains("{cache}"));
+        let empty = std::fs::read_dir(&self.cache).map_or(true, |mut d| d.next().is_none());
+        if !uses_cache || !empty {
+            return;
+        }
+        let Ok(dir) = tempfile::Builder::new().prefix("ah-warm-").tempdir() else {
+            return;
+        };
+        let file = dir
+            .path()
+            .join(format!("warm.{}", self.file.extensions().esm));
+        let script = "import 'node:async_hooks';\nimport 'node:fs';\nimport 'node:events';\n";
+        if std::fs::write(&file, script).is_ok() {
+            let warm = ProcessAdapter {
+                sandbox: Sandbox::Off,
+                ..self.clone()
+            };
+            let _ = warm.run_file(&file, dir.path(), Duration::from_secs(60));
+        }
+    }
+
     /// Run any file the way cases are run, with no trace expected: what starting this runtime
     /// costs, the floor the benchmark compares the suite with.
     pub fn run_file(&self, file: &Path, dir: &Path, timeout: Duration) -> process::Output {

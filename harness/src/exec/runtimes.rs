@@ -463,6 +463,7 @@ impl Registry {
             binary: r.binary,
             sandbox: sandbox.clone(),
         };
+        adapter.warm_cache();
         if adapter.file.channel_io == ChannelIo::NodeBuiltin && !adapter.has_builtin_module_table()
         {
             adapter.file.channel_io = ChannelIo::NodeRequire;
