@@ -370,3 +370,61 @@ fn a_missing_runtime_binary_stops_before_the_run_with_exit_2() {
     assert!(out.contains("cannot be started"), "{out}");
     assert!(!out.contains("test result"), "nothing ran: {out}");
 }
+
+/// Without a sandbox a process runtime does not run a case: exit 2 before anything runs, with
+/// what is missing and what to do; `--no-sandbox` runs anyway, and the results say so.
+#[test]
+fn a_machine_without_the_sandbox_stops_before_running_unless_told() {
+    let root = checkout();
+    let r = root.path();
+    write(
+        r,
+        "cases/a.yaml",
+        "title: a case\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  trace('a', 1);\n",
+    );
+    std::fs::write(
+        r.join("echo.toml"),
+        "run = [\"{bin}\", \"{file}\"]\nversion = [\"{bin}\", \"7.1.2\"]\nbinary = \"/bin/echo\"\n",
+    )
+    .unwrap();
+    let refusing = r.join("bwrap");
+    std::fs::write(
+        &refusing,
+        "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&refusing, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = |bwrap: &Path, extra: &[&str]| {
+        let mut c = common::xtask_command(r, &["conformance", "--runtime", "echo.toml"]);
+        c.args(extra).env("AH_BWRAP", bwrap);
+        common::finish(c)
+    };
+
+    let (code, out) = run(&r.join("no-such-bwrap"), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("bubblewrap, which is not installed"), "{out}");
+    assert!(out.contains("apt-get install bubblewrap"), "{out}");
+    assert!(out.contains("--no-sandbox"), "{out}");
+    assert!(!out.contains("test result"), "nothing ran: {out}");
+
+    let (code, out) = run(&refusing, &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "cannot make a sandbox on this machine: bwrap: No permissions to create new namespace"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("user namespaces"), "{out}");
+    assert!(!out.contains("test result"), "nothing ran: {out}");
+
+    let (_, out) = run(&refusing, &["--no-sandbox", "--results", "r.json"]);
+    assert!(out.contains("sandbox: NONE (--no-sandbox)"), "{out}");
+    assert!(out.contains("test result"), "it ran: {out}");
+    let results = std::fs::read_to_string(r.join("r.json")).unwrap();
+    assert!(
+        results.contains("\"confinement\": \"none (--no-sandbox)\""),
+        "{results}"
+    );
+}

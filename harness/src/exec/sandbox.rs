@@ -169,7 +169,12 @@ impl Sandbox {
     }
 
     fn probe() -> Result<Sandbox, Unavailable> {
-        let program = find_on_path("bwrap").ok_or(Unavailable::NotInstalled)?;
+        // `AH_BWRAP` names the binary instead of PATH (a vendor's own build, or a test's).
+        let program = match std::env::var_os("AH_BWRAP") {
+            Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
+            None => find_on_path("bwrap"),
+        }
+        .ok_or(Unavailable::NotInstalled)?;
         let setpriv = if is_root() {
             Some(
                 Path::new("/usr/bin/setpriv")
