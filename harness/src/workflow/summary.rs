@@ -39,6 +39,12 @@ pub fn print(suite: &Suite, result: &RunResult, emit: &Emitter) {
                 "{blessed} blessed (pending review: `cargo insta review`)"
             ));
         }
+        // A run made without the sandbox says so where its result is read.
+        if let Ok(f) = facts {
+            if f.confinement == crate::exec::sandbox::Sandbox::Off.describe() {
+                parts.push_str(" (UNCONFINED: --no-sandbox)");
+            }
+        }
         emit.say(format_args!("summary: {runtime} {version}: {parts}"));
         for area in requirement_view(suite, &result.records, runtime) {
             emit.say(format_args!(
