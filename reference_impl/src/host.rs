@@ -494,13 +494,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
                 return throw_code(&ctx, "EBADF");
             };
             let mut b = Vec::new();
-            let read = f
-                .take(READ_LIMIT + 1)
-                .read_to_end(&mut b)
-                .and_then(|n| match n as u64 > READ_LIMIT {
+            let read = f.take(READ_LIMIT + 1).read_to_end(&mut b).and_then(|n| {
+                match n as u64 > READ_LIMIT {
                     true => Err(std::io::Error::from_raw_os_error(libc::EFBIG)),
                     false => Ok(n),
-                });
+                }
+            });
             match read {
                 Ok(_) => Ok(String::from_utf8_lossy(&b).into_owned()),
                 Err(e) => throw_code(&ctx, &errno_code(&e)),
@@ -737,7 +736,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
             },
         )?,
     )?;
-
 
     Ok(host)
 }

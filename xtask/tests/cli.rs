@@ -421,7 +421,10 @@ fn a_machine_without_the_sandbox_stops_before_running_unless_told() {
 
     let (_, out) = run(&refusing, &["--no-sandbox", "--results", "r.json"]);
     assert!(out.contains("sandbox: NONE (--no-sandbox)"), "{out}");
-    assert!(out.contains("(UNCONFINED: --no-sandbox)"), "the summary says it: {out}");
+    assert!(
+        out.contains("(UNCONFINED: --no-sandbox)"),
+        "the summary says it: {out}"
+    );
     assert!(out.contains("test result"), "it ran: {out}");
     let results = std::fs::read_to_string(r.join("r.json")).unwrap();
     assert!(
