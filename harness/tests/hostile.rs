@@ -95,6 +95,14 @@ fn stage() -> Stage {
     }
 }
 
+impl Stage {
+    /// The fixture case `id`, filled in.
+    fn case(&self, id: &str) -> harness::input::case::Case {
+        let found = self.suite.cases.iter().find(|c| c.id == id);
+        found.cloned().unwrap_or_else(|| panic!("no fixture {id}"))
+    }
+}
+
 /// Processes whose command line holds `needle`.
 fn processes_with(needle: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -203,15 +211,7 @@ fn every_attack_fails_on_every_runtime() {
 #[test]
 fn the_reference_reaches_only_its_own_files() {
     let stage = stage();
-    let case = |id: &str| {
-        stage
-            .suite
-            .cases
-            .iter()
-            .find(|c| c.id == id)
-            .cloned()
-            .unwrap()
-    };
+    let case = |id: &str| stage.case(id);
     let reference = harness::exec::reference::ReferenceAdapter::new();
     for id in [
         "hostile/read-secrets",
@@ -241,15 +241,7 @@ fn the_reference_reaches_only_its_own_files() {
 #[test]
 fn a_pooled_case_gets_its_true_verdict_after_a_spoiler() {
     let stage = stage();
-    let case = |id: &str| {
-        stage
-            .suite
-            .cases
-            .iter()
-            .find(|c| c.id == id)
-            .cloned()
-            .unwrap()
-    };
+    let case = |id: &str| stage.case(id);
     let victim = case("hostile/pool-victim");
     let registry = harness::exec::runtimes::Registry::load(&Project::locate().root).unwrap();
     for name in ["node@26", "bun", "deno"] {
