@@ -38,6 +38,11 @@ fn reference_agrees_with_node26_on_every_case_node26_passes() {
     };
     let mut problems = Vec::new();
     let mut compared = 0;
+    let mut unsupported = 0;
+    assert!(
+        harness::exec::reference::UNSUPPORTED.len() <= 2,
+        "at most two families may go unmodelled"
+    );
     for case in &suite.cases {
         let node = of("node@26", &case.id);
         let reference = of("reference", &case.id);
@@ -46,6 +51,16 @@ fn reference_agrees_with_node26_on_every_case_node26_passes() {
         }
         if let Some((_, why)) = EXCEPTIONS.iter().find(|(id, _)| *id == case.id) {
             eprintln!("exception {}: {why}", case.id);
+            continue;
+        }
+        // The families the reference does not model (at most two, each with its decision
+        // record: docs/decisions/008-native-work.md) are blessed from node@26 instead.
+        let unmodelled = case
+            .features
+            .iter()
+            .any(|f| harness::exec::reference::UNSUPPORTED.contains(&f.as_str()));
+        if reference.status == Status::Unsupported && unmodelled {
+            unsupported += 1;
             continue;
         }
         if reference.status == Status::Unsupported {
@@ -71,6 +86,7 @@ fn reference_agrees_with_node26_on_every_case_node26_passes() {
         }
     }
     assert!(compared > 150, "only {compared} cases compared");
+    eprintln!("{compared} cases compared; {unsupported} in families the reference does not model");
     assert!(
         problems.is_empty(),
         "{} of {compared} cases differ:\n\n{}",

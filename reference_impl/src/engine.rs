@@ -35,6 +35,17 @@ const ON_DEMAND: &[(&str, &str)] = &[
     ),
     ("internal/net.js", include_str!("js/net.js")),
     ("internal/http.js", include_str!("js/http.js")),
+    ("internal/stream.js", include_str!("js/stream.js")),
+    ("internal/readline.js", include_str!("js/readline.js")),
+    ("internal/zlib.js", include_str!("js/zlib.js")),
+    ("internal/crypto.js", include_str!("js/crypto.js")),
+    ("internal/signals.js", include_str!("js/signals.js")),
+    ("internal/dns.js", include_str!("js/dns.js")),
+    (
+        "internal/diagnostics_channel.js",
+        include_str!("js/diagnostics_channel.js"),
+    ),
+    ("internal/web_extra.js", include_str!("js/web_extra.js")),
 ];
 
 /// What to run and within which limits.

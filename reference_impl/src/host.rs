@@ -737,5 +737,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
         )?,
     )?;
 
+    crate::host_native::install(ctx, &host)?;
+
     Ok(host)
 }

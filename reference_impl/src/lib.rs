@@ -15,6 +15,7 @@
 mod compile;
 mod engine;
 mod host;
+mod host_native;
 mod modules;
 
 pub use engine::{run, thread_runtime_stats, Exit, Options, Outcome, RuntimeStats};

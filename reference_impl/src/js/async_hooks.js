@@ -122,14 +122,19 @@ function fatalError(e) {
   internal.reallyExit(1);
 }
 
-function emitHook(kind, asyncId, a, b, c) {
+function emitHook(kind, asyncId, a, b, c, forPromise = false) {
   active.depth += 1;
   try {
     const array = active.array;
     for (let i = 0; i < array.length; i++) {
       const fns = callbacks.get(array[i]);
+      if (forPromise && fns && fns.noPromises) continue;
       const f = fns && fns[kind];
-      if (typeof f === 'function') f.call(array[i], asyncId, a, b, c);
+      // init gets four arguments; before, after, destroy and promiseResolve only the id.
+      if (typeof f === 'function') {
+        if (kind === kInit) f.call(array[i], asyncId, a, b, c);
+        else f.call(array[i], asyncId);
+      }
     }
   } catch (e) {
     fatalError(e);
@@ -139,17 +144,17 @@ function emitHook(kind, asyncId, a, b, c) {
   if (active.depth === 0 && active.tmpArray !== null) restoreActiveHooks();
 }
 
-function emitInit(asyncId, type, triggerAsyncId, resource) {
+function emitInit(asyncId, type, triggerAsyncId, resource, forPromise = false) {
   if (!hasHooks(kInit)) return;
   if (triggerAsyncId === null || triggerAsyncId === undefined) {
     triggerAsyncId = getDefaultTriggerAsyncId();
   }
-  emitHook(kInit, asyncId, type, triggerAsyncId, resource);
+  emitHook(kInit, asyncId, type, triggerAsyncId, resource, forPromise);
 }
 
-function emitBefore(asyncId, triggerId, resource) {
+function emitBefore(asyncId, triggerId, resource, forPromise = false) {
   pushAsyncContext(asyncId, triggerId, resource);
-  if (hasHooks(kBefore)) emitHook(kBefore, asyncId);
+  if (hasHooks(kBefore)) emitHook(kBefore, asyncId, undefined, undefined, undefined, forPromise);
 }
 
 function emitAfter(asyncId) {
@@ -193,19 +198,19 @@ function getOrSetAsyncId(promise) {
 function promiseInitHook(promise, parent) {
   trackPromise(promise, parent);
   const [asyncId, trigger] = promiseIds.get(promise);
-  emitInit(asyncId, 'PROMISE', trigger, promise);
+  emitInit(asyncId, 'PROMISE', trigger, promise, true);
 }
 
 function promiseBeforeHook(promise) {
   trackPromise(promise, null);
   const [asyncId, trigger] = promiseIds.get(promise);
-  emitBefore(asyncId, trigger, promise);
+  emitBefore(asyncId, trigger, promise, true);
 }
 
 function promiseAfterHook(promise) {
   trackPromise(promise, null);
   const [asyncId] = promiseIds.get(promise);
-  if (hasHooks(kAfter)) emitHook(kAfter, asyncId);
+  if (hasHooks(kAfter)) emitHook(kAfter, asyncId, undefined, undefined, undefined, true);
   // The hook may have been enabled inside the reaction, after its before ran.
   if (asyncId === ids.execution) popAsyncContext(asyncId);
 }
@@ -213,7 +218,7 @@ function promiseAfterHook(promise) {
 function promiseResolveHook(promise) {
   trackPromise(promise, null);
   const [asyncId] = promiseIds.get(promise);
-  emitHook(kPromiseResolve, asyncId);
+  emitHook(kPromiseResolve, asyncId, undefined, undefined, undefined, true);
 }
 
 function updatePromiseHookMode() {
@@ -238,13 +243,22 @@ function disablePromiseHookIfNecessary() {
 
 class AsyncHook {
   constructor(fns) {
-    const { init, before, after, destroy, promiseResolve } = fns;
+    const { init, before, after, destroy, promiseResolve, trackPromises } = fns;
     const set = { init, before, after, destroy, promiseResolve };
     for (const k of kinds) {
       if (set[k] !== undefined && typeof set[k] !== 'function') {
         throw codes.ERR_ASYNC_CALLBACK(`hook.${k}`);
       }
     }
+    // Node 24.?+/26: `trackPromises: false` keeps this hook away from every promise event.
+    if (trackPromises !== undefined && typeof trackPromises !== 'boolean') {
+      throw codes.ERR_INVALID_ARG_TYPE('trackPromises', 'of type boolean', trackPromises);
+    }
+    if (trackPromises === false && promiseResolve !== undefined) {
+      throw codes.ERR_INVALID_ARG_VALUE('trackPromises', false,
+        'must not be false when promiseResolve is enabled');
+    }
+    set.noPromises = trackPromises === false;
     callbacks.set(this, set);
   }
 
@@ -252,7 +266,12 @@ class AsyncHook {
     const [array, counts] = getHookArrays();
     if (array.includes(this)) return this;
     const before = counts.total;
-    const fns = callbacks.get(this);
+    // Called on something that is not a hook, Node reads its (missing) callbacks and adds it
+    // anyway; only a null or undefined receiver fails (spec: META-RECV-005).
+    if (this === undefined || this === null) {
+      throw new TypeError(`Cannot read properties of ${this} (reading 'init')`);
+    }
+    const fns = callbacks.get(this) || {};
     let total = 0;
     for (const k of kinds) {
       counts[k] += fns[k] ? 1 : 0;
@@ -263,7 +282,8 @@ class AsyncHook {
     if (before === 0 && total > 0) {
       // enableHooks(): nothing more to switch on here.
     }
-    updatePromiseHookMode();
+    // A hook made with `trackPromises: false` does not switch the promise hooks on.
+    if (!fns.noPromises) updatePromiseHookMode();
     return this;
   }
 
@@ -272,7 +292,7 @@ class AsyncHook {
     const index = array.indexOf(this);
     if (index === -1) return this;
     const before = counts.total;
-    const fns = callbacks.get(this);
+    const fns = callbacks.get(this) || {};
     let total = 0;
     for (const k of kinds) {
       counts[k] -= fns[k] ? 1 : 0;
@@ -490,17 +510,21 @@ class AsyncLocalStorage {
   }
 }
 
-// The numbers Node's native layer gives each provider type, in Node's order.
+// The numbers Node 26's native layer gives each provider type, in its order (spec: PROV-001).
 const providerNames = [
   'NONE', 'DIRHANDLE', 'DNSCHANNEL', 'ELDHISTOGRAM', 'FILEHANDLE', 'FILEHANDLECLOSEREQ',
   'BLOBREADER', 'FSEVENTWRAP', 'FSREQCALLBACK', 'FSREQPROMISE', 'GETADDRINFOREQWRAP',
   'GETNAMEINFOREQWRAP', 'HEAPSNAPSHOT', 'HTTP2SESSION', 'HTTP2STREAM', 'HTTP2PING',
-  'HTTP2SETTINGS', 'HTTPINCOMINGMESSAGE', 'HTTPCLIENTREQUEST', 'JSSTREAM', 'JSUDPWRAP',
-  'MESSAGEPORT', 'PIPECONNECTWRAP', 'PIPESERVERWRAP', 'PIPEWRAP', 'PROCESSWRAP', 'PROMISE',
-  'QUERYWRAP', 'QUIC_ENDPOINT', 'QUIC_LOGSTREAM', 'QUIC_PACKET', 'QUIC_SESSION', 'QUIC_STREAM',
-  'QUIC_UDP', 'SHUTDOWNWRAP', 'SIGNALWRAP', 'STATWATCHER', 'STREAMPIPE', 'TCPCONNECTWRAP',
-  'TCPSERVERWRAP', 'TCPWRAP', 'TTYWRAP', 'UDPSENDWRAP', 'UDPWRAP', 'SIGINTWATCHDOG', 'WORKER',
-  'WORKERHEAPSNAPSHOT', 'WRITEWRAP', 'ZLIB',
+  'HTTP2SETTINGS', 'HTTPINCOMINGMESSAGE', 'HTTPCLIENTREQUEST', 'LOCKS', 'DTLS_ENDPOINT',
+  'DTLS_SESSION', 'JSSTREAM', 'MESSAGEPORT', 'PIPECONNECTWRAP', 'PIPESERVERWRAP', 'PIPEWRAP',
+  'PROCESSWRAP', 'PROMISE', 'QUERYWRAP', 'QUIC_ENDPOINT', 'QUIC_LOGSTREAM', 'QUIC_SESSION',
+  'QUIC_STREAM', 'QUIC_UDP', 'SHUTDOWNWRAP', 'SIGNALWRAP', 'STATWATCHER', 'STREAMPIPE',
+  'TCPCONNECTWRAP', 'TCPSERVERWRAP', 'TCPWRAP', 'TTYWRAP', 'UDPSENDWRAP', 'UDPWRAP',
+  'SIGINTWATCHDOG', 'WORKER', 'WORKERCPUPROFILE', 'WORKERCPUUSAGE', 'WORKERHEAPPROFILE',
+  'WORKERHEAPSNAPSHOT', 'WORKERHEAPSTATISTICS', 'WRITEWRAP', 'ZLIB', 'CHECKPRIMEREQUEST',
+  'PBKDF2REQUEST', 'KEYPAIRGENREQUEST', 'KEYGENREQUEST', 'KEYEXPORTREQUEST', 'ARGON2REQUEST',
+  'CIPHERREQUEST', 'DERIVEBITSREQUEST', 'HASHREQUEST', 'RANDOMBYTESREQUEST', 'RANDOMPRIMEREQUEST',
+  'SCRYPTREQUEST', 'SIGNREQUEST', 'TLSWRAP', 'VERIFYREQUEST',
 ];
 const asyncWrapProviders = Object.freeze(
   Object.assign(Object.create(null), Object.fromEntries(providerNames.map((n, i) => [n, i]))),
@@ -527,6 +551,9 @@ internal.asyncHooks = {
   popAsyncContext,
   clearAsyncIdStack,
   hasAsyncIdStack: () => stack.length > 0,
+  // [asyncId, triggerAsyncId] of a promise the promise hooks have seen, else undefined: the
+  // 'unhandledRejection' listeners run with it as the current execution (spec: PROV-UNH-*).
+  promiseAsyncContext: (promise) => promiseIds.get(promise),
   executionAsyncId,
   emitInit,
   emitBefore,

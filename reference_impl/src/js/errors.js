@@ -1,28 +1,109 @@
 // Errors with Node's `name` and `code` (spec/errors.md). Messages follow Node's wording so that
 // a case printing `e.message` sees the same text.
 
+// A small model of util.inspect, enough for the values argument errors show: primitives,
+// arrays, plain and class-instance objects, null-prototype objects, Map, Set, Date, RegExp.
+function quote(str) {
+  let q = "'";
+  if (str.includes("'")) {
+    if (!str.includes('"')) q = '"';
+    else if (!str.includes('`') && !str.includes('${')) q = '`';
+  }
+  const body = str.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`);
+  return q + body + q;
+}
+
+function keyText(k) {
+  if (typeof k === 'symbol') return `[${String(k)}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
+}
+
+function inspectValue(v, depth, nested) {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  switch (typeof v) {
+    case 'string': return nested ? quote(v) : quote(v);
+    case 'number': return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint': return `${v}n`;
+    case 'boolean': return String(v);
+    case 'symbol': return String(v);
+    case 'function': {
+      const src = Function.prototype.toString.call(v);
+      if (src.startsWith('class')) return v.name ? `[class ${v.name}]` : '[class (anonymous)]';
+      return v.name ? `[Function: ${v.name}]` : '[Function (anonymous)]';
+    }
+    default: break;
+  }
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof RegExp) return String(v);
+  const proto = Object.getPrototypeOf(v);
+  const ctor = proto === null ? null : (v.constructor && v.constructor.name) || null;
+  if (Array.isArray(v)) {
+    if (depth < 0 && v.length > 0) return '[Array]';
+    const items = v.map((x) => inspectValue(x, depth - 1, true));
+    return items.length === 0 ? '[]' : `[ ${items.join(', ')} ]`;
+  }
+  if (v instanceof Map) {
+    if (depth < 0) return '[Map]';
+    const items = [...v].map(([k, x]) => `${inspectValue(k, depth - 1, true)} => ${inspectValue(x, depth - 1, true)}`);
+    return items.length === 0 ? `Map(0) {}` : `Map(${v.size}) { ${items.join(', ')} }`;
+  }
+  if (v instanceof Set) {
+    if (depth < 0) return '[Set]';
+    const items = [...v].map((x) => inspectValue(x, depth - 1, true));
+    return items.length === 0 ? `Set(0) {}` : `Set(${v.size}) { ${items.join(', ')} }`;
+  }
+  const prefix = proto === null
+    ? '[Object: null prototype] '
+    : ctor && ctor !== 'Object' ? `${ctor} ` : '';
+  const keys = Object.keys(v);
+  if (depth < 0 && keys.length > 0) {
+    return proto === null ? '[Object: null prototype]' : `[${ctor || 'Object'}]`;
+  }
+  if (keys.length === 0) return `${prefix}{}`;
+  const items = keys.map((k) => `${keyText(k)}: ${inspectValue(v[k], depth - 1, true)}`);
+  return `${prefix}{ ${items.join(', ')} }`;
+}
+
+// How ERR_INVALID_ARG_TYPE names the value it received.
 function describe(value) {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (typeof value === 'function') {
-    return value.name ? `function ${value.name}` : 'function';
-  }
+  if (typeof value === 'function') return `function ${value.name}`;
   if (typeof value === 'object') {
     const ctor = value.constructor;
     if (ctor && ctor.name) return `an instance of ${ctor.name}`;
-    return 'an instance of Object';
+    return inspectValue(value, -1, false);
   }
+  // Long strings are cut before they are quoted, in single quotes unless they hold one (then
+  // in double quotes, with inner double quotes escaped); nothing else is escaped. Other
+  // primitives are shown whole.
   let shown;
   if (typeof value === 'string') {
-    shown = value.length > 28 ? `'${value.slice(0, 25)}...'` : `'${value}'`;
-  } else if (typeof value === 'bigint') {
-    shown = `${value}n`;
-  } else if (typeof value === 'symbol') {
-    shown = String(value);
+    const cut = value.length > 28 ? `${value.slice(0, 25)}...` : value;
+    shown = cut.includes("'") ? `"${cut.replace(/"/g, '\\"')}"` : `'${cut}'`;
   } else {
-    shown = Object.is(value, -0) ? '-0' : String(value);
+    shown = inspectValue(value, 0, false);
   }
   return `type ${typeof value} (${shown})`;
+}
+
+// The `%s` of Node's message formatting: strings as they are, objects without a toString of
+// their own inspected one level deep, everything else converted.
+function formatS(value) {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return String(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value !== null && typeof value === 'object') {
+    let own = false;
+    for (let o = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+      if (o === Date.prototype || o === RegExp.prototype || o === Array.prototype
+        || o === Map.prototype || o === Set.prototype || o === Error.prototype) break;
+      if (Object.prototype.hasOwnProperty.call(o, 'toString')) { own = true; break; }
+    }
+    if (!own) return inspectValue(value, 0, false);
+  }
+  return String(value);
 }
 
 function nodeError(Base, code, message) {
@@ -49,7 +130,7 @@ const codes = {
     return nodeError(
       TypeError,
       'ERR_INVALID_ARG_VALUE',
-      `The argument '${name}' ${reason}. Received ${String(value)}`,
+      `The argument '${name}' ${reason}. Received ${inspectValue(value, 2, false)}`,
     );
   },
   ERR_ASYNC_CALLBACK(name) {
@@ -59,7 +140,7 @@ const codes = {
     return nodeError(TypeError, 'ERR_ASYNC_TYPE', `Invalid name for async "type": ${type}`);
   },
   ERR_INVALID_ASYNC_ID(kind, id) {
-    return nodeError(RangeError, 'ERR_INVALID_ASYNC_ID', `Invalid ${kind} value: ${String(id)}`);
+    return nodeError(RangeError, 'ERR_INVALID_ASYNC_ID', `Invalid ${kind} value: ${formatS(id)}`);
   },
   ERR_OUT_OF_RANGE(name, range, value) {
     return nodeError(
@@ -121,7 +202,7 @@ function uvError(code, syscall, path) {
   return e;
 }
 
-internal.errors = { codes, nodeError, validateFunction, validateString, validateObject, uvError };
+internal.errors = { codes, inspectValue, formatS, nodeError, validateFunction, validateString, validateObject, uvError };
 
 // Load an on-demand bootstrap file (the engine's ON_DEMAND list) the first time it is needed.
 internal.need = (key, file) => {

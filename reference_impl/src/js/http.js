@@ -3,8 +3,11 @@
 // HTTPINCOMINGMESSAGE resource (triggered by the connection) that reads the socket itself, so
 // 'request' runs in the context the server was listening in; the client's parser is an
 // HTTPCLIENTREQUEST resource made on the tick after http.request(), so the response runs in the
-// caller's context. Every request uses its own connection and asks for `Connection: close`
-// (the behaviour of `agent: false`); there is no connection pooling.
+// caller's context. Requests go through an Agent as in Node: `agent: false` gives a fresh agent
+// and `Connection: close`; a keepAlive agent keeps finished sockets in a free list and hands
+// them to later requests, re-initialising the socket's handle in the new request's context
+// (Node's asyncResetHandle), and queues requests beyond maxSockets in a QueuedRequest
+// resource that carries their context to the socket they get later (spec: HTTP-AGENT-*).
 
 const { nodeError } = internal.errors;
 const ah = internal.asyncHooks;
@@ -424,11 +427,13 @@ class OutgoingMessage extends EventEmitter {
     if (this._chunked && this._hasBody) body += '0\r\n\r\n';
     this.writableEnded = true;
     this.finished = true;
-    if (typeof cb === 'function') this.once('finish', cb);
+    // end()'s callback runs just before the 'finish' listeners, whenever they were added.
+    const onFinished = typeof cb === 'function' ? cb : null;
     // 'finish' when the socket has taken the last bytes (its write callback, a tick later).
     this._raw(body, (err) => {
       if (err) return;
       this.writableFinished = true;
+      if (onFinished !== null) onFinished();
       this.emit('finish');
     });
     return this;
@@ -466,6 +471,14 @@ class ServerResponse extends OutgoingMessage {
   _detachSocket(socket) {
     if (socket._httpMessage === this) socket._httpMessage = null;
     this.socket = null;
+  }
+
+  // Destroying a response destroys its connection.
+  destroy(err) {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    if (this.socket !== null) this.socket.destroy(err);
+    return this;
   }
 
   writeHead(statusCode, reason, headers) {
@@ -508,12 +521,14 @@ class Server extends net.Server {
     this.requestTimeout = 300000;
     this.maxHeadersCount = null;
     this._checkInterval = null;
+    this._httpConnections = new Set(); // [socket, state] of open connections
     if (typeof requestListener === 'function') this.on('request', requestListener);
     this.on('connection', connectionListener);
     this.on('listening', setupConnectionsTracking);
   }
 
   close(cb) {
+    this.closeIdleConnections();
     if (this._checkInterval !== null) {
       loop.clearInterval(this._checkInterval);
       this._checkInterval = null;
@@ -527,8 +542,15 @@ class Server extends net.Server {
     return this;
   }
 
-  closeAllConnections() {}
-  closeIdleConnections() {}
+  closeAllConnections() {
+    for (const conn of [...this._httpConnections]) conn.socket.destroy();
+  }
+  // A connection is idle between requests (or before its first one).
+  closeIdleConnections() {
+    for (const conn of [...this._httpConnections]) {
+      if (conn.state.incoming.length === 0 && !conn.socket._httpMessage) conn.socket.destroy();
+    }
+  }
 }
 
 // Node checks header and request timeouts from an unrefed interval made when listening.
@@ -541,6 +563,8 @@ function setupConnectionsTracking() {
 function connectionListener(socket) {
   const server = this;
   const state = { incoming: [], outgoing: [] };
+  const conn = { socket, state };
+  server._httpConnections.add(conn);
   const parser = ah.defaultTriggerAsyncIdScope(
     socket._handle[asyncIdKey],
     () => new HTTPParser('HTTPINCOMINGMESSAGE', 'request'),
@@ -560,6 +584,8 @@ function connectionListener(socket) {
   // The parser reads the socket's handle itself.
   socket._consumer = (text) => {
     const err = parser.execute(text);
+    // Node's consuming parser calls back into JS once more after every read it executes.
+    if (!parser.freed) parser.call(() => {});
     if (err) {
       if (server.listenerCount('clientError') > 0) {
         loop.makeCallback(parser, () => server.emit('clientError', err, socket));
@@ -573,9 +599,12 @@ function connectionListener(socket) {
   });
   socket.on('error', () => {});
   socket.on('close', () => {
+    server._httpConnections.delete(conn);
     for (const r of state.incoming.splice(0)) r.destroy();
     parser.free();
   });
+  // An idle keep-alive connection times out (only armed once a response has finished).
+  socket.on('timeout', () => socket.destroy());
   socket._httpMessage = null;
 }
 
@@ -602,6 +631,7 @@ function resOnFinish(server, socket, state, req, res) {
   });
   if (!res._keepAlive) socket.destroySoon();
   else if (state.outgoing.length > 0) state.outgoing.shift()._assignSocket(socket);
+  else if (server.keepAliveTimeout) socket.setTimeout(server.keepAliveTimeout + 1000);
 }
 
 function createServer(options, requestListener) {
@@ -674,8 +704,36 @@ class ClientRequest extends OutgoingMessage {
     if (!this.hasHeader('host') && options.setHost !== false) {
       this.setHeader('Host', port === 80 ? host : `${host}:${port}`);
     }
-    // The connection is made now; the request takes it over on the next tick.
-    const socket = net.module.createConnection({ host, port });
+    let agent = options.agent;
+    if (agent === false) agent = new Agent();
+    else if (agent === undefined || agent === null) agent = globalAgent;
+    this.agent = agent;
+    // Only an agent that may reuse the connection asks to keep it alive.
+    this.shouldKeepAlive = agent.keepAlive || Number.isFinite(agent.maxSockets);
+    this._keepAlive = this.shouldKeepAlive;
+    this._handlers = null; // the listeners this request put on its socket
+    // The agent gives a socket now (a new connection, a free one) or later (queued); the
+    // request takes it over on the tick after that.
+    agent.addRequest(this, { host, port });
+    // An aborted signal destroys the request with an AbortError, in the aborter's context.
+    const signal = options.signal;
+    if (signal) {
+      const onAbort = () => {
+        const e = new Error('The operation was aborted');
+        e.name = 'AbortError';
+        e.code = 'ABORT_ERR';
+        e.cause = signal.reason;
+        this.destroy(e);
+      };
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
+    }
+  }
+
+  onSocket(socket) {
     loop.nextTick(() => this._onSocket(socket));
   }
 
@@ -698,22 +756,49 @@ class ClientRequest extends OutgoingMessage {
       this.res.complete = true;
       this.res.push(null);
     };
-    socket.on('data', (chunk) => {
-      const err = parser.execute(String(chunk));
-      if (err) {
-        this._error(err);
+    const handlers = {
+      data: (chunk) => {
+        const err = parser.execute(String(chunk));
+        if (err) {
+          this._error(err);
+          socket.destroy();
+        } else if (this.res !== null && this.res.complete && this.shouldKeepAlive) {
+          // The response is complete: the socket no longer feeds this request's parser.
+          socket.removeListener('data', handlers.data);
+          socket.removeListener('end', handlers.end);
+          parser.free();
+        }
+      },
+      end: () => {
+        if (this.res === null) this._error(connResetException('socket hang up'));
+        parser.finish();
         socket.destroy();
-      }
-    });
-    socket.on('end', () => {
-      if (this.res === null) this._error(connResetException('socket hang up'));
-      parser.finish();
-      socket.destroy();
-    });
-    socket.on('error', (err) => this._error(err));
-    socket.on('close', () => this._onSocketClose());
+      },
+      error: (err) => this._error(err),
+      close: () => this._onSocketClose(),
+    };
+    this._handlers = handlers;
+    socket.on('data', handlers.data);
+    socket.on('end', handlers.end);
+    socket.on('error', handlers.error);
+    socket.on('close', handlers.close);
     this.emit('socket', socket);
     this._flushTo(socket);
+  }
+
+  // The response ended on a connection both sides keep: detach from the socket and, on the
+  // next tick (triggered by the socket), close the request and give the socket back.
+  _keepSocket() {
+    const socket = this.socket;
+    const h = this._handlers;
+    for (const type of ['close', 'error', 'data', 'end']) socket.removeListener(type, h[type]);
+    const id = socket._handle !== null ? socket._handle[asyncIdKey] : undefined;
+    ah.defaultTriggerAsyncIdScope(id, loop.nextTick, () => {
+      this.emit('close');
+      if (this.socket !== null) this.socket.emit('free');
+    });
+    this.destroyed = true;
+    if (this.res !== null) this.res.socket = null;
   }
 
   _onResponse(info) {
@@ -721,9 +806,14 @@ class ClientRequest extends OutgoingMessage {
     res._fill(info);
     res.req = this;
     this.res = res;
+    // The server must agree to keep the connection.
+    if (this.shouldKeepAlive && !info.keepAlive) this.shouldKeepAlive = false;
     res.on('end', () => {
       const socket = this.socket;
-      if (socket !== null && socket.writable && !info.keepAlive) socket.destroySoon();
+      if (socket === null) return;
+      if (!this.shouldKeepAlive) {
+        if (socket.writable) socket.destroySoon();
+      } else if (this.finished && !this.aborted) this._keepSocket();
     });
     if (this.aborted || !this.emit('response', res)) res._dump();
     return this.method === 'HEAD';
@@ -761,6 +851,23 @@ class ClientRequest extends OutgoingMessage {
     return this;
   }
 
+  // The socket's idle timeout, set once the socket is connected; its 'timeout' becomes the
+  // request's.
+  setTimeout(ms, cb) {
+    if (typeof cb === 'function') this.once('timeout', cb);
+    const arm = (socket) => {
+      if (!this._listensTimeout) {
+        this._listensTimeout = true;
+        socket.once('timeout', () => this.emit('timeout'));
+      }
+      if (socket.connecting) socket.once('connect', () => socket.setTimeout(ms));
+      else socket.setTimeout(ms);
+    };
+    if (this.socket !== null) arm(this.socket);
+    else this.once('socket', arm);
+    return this;
+  }
+
   setNoDelay() {}
   setSocketKeepAlive() {}
 }
@@ -775,17 +882,198 @@ function get(input, options, cb) {
   return req;
 }
 
+// ---- the agent ----------------------------------------------------------------------------
+
+const kQueuedResource = Symbol('kQueuedResource');
+const kQueuedOptions = Symbol('kQueuedOptions');
+
+// Node's asyncResetHandle: a reused handle gets a new async id, triggered by and carrying the
+// context of the code that reuses it; the old id is destroyed.
+function asyncResetHandle(socket) {
+  const handle = socket._handle;
+  if (handle === null) return;
+  if (ah.destroyHooksExist()) ah.emitDestroy(handle[asyncIdKey]);
+  loop.initAsyncResource(handle, 'TCPWRAP');
+}
+
+function setRequestSocket(agent, req, socket) {
+  req.onSocket(socket);
+}
+
 class Agent extends EventEmitter {
   constructor(options) {
     super();
+    this.defaultPort = 80;
+    this.protocol = 'http:';
     this.options = Object.assign({}, options);
     this.keepAlive = !!this.options.keepAlive;
-    this.sockets = {};
-    this.freeSockets = {};
-    this.requests = {};
+    this.keepAliveMsecs = this.options.keepAliveMsecs || 1000;
+    this.maxSockets = this.options.maxSockets || Infinity;
+    this.maxFreeSockets = this.options.maxFreeSockets || 256;
+    this.scheduling = this.options.scheduling || 'lifo';
+    this.maxTotalSockets = Infinity;
+    this.totalSocketCount = 0;
+    this.sockets = Object.create(null);
+    this.freeSockets = Object.create(null);
+    this.requests = Object.create(null);
+    this.on('free', (socket, opts) => this._onFree(socket, opts));
   }
-  destroy() {}
+
+  getName(options) {
+    return `${options.host || 'localhost'}:${options.port || ''}:`;
+  }
+
+  addRequest(req, options) {
+    options = Object.assign({}, options, this.options);
+    const name = this.getName(options);
+    if (!this.sockets[name]) this.sockets[name] = [];
+    const free = this.freeSockets[name];
+    let socket;
+    if (free) {
+      while (free.length && free[0].destroyed) free.shift();
+      socket = this.scheduling === 'fifo' ? free.shift() : free.pop();
+      if (!free.length) delete this.freeSockets[name];
+    }
+    const freeLen = free ? free.length : 0;
+    const sockLen = freeLen + this.sockets[name].length;
+    if (socket) {
+      asyncResetHandle(socket);
+      this.reuseSocket(socket, req);
+      setRequestSocket(this, req, socket);
+      this.sockets[name].push(socket);
+      this.totalSocketCount++;
+    } else if (sockLen < this.maxSockets) {
+      this.createSocket(req, options, (err, s) => setRequestSocket(this, req, s));
+    } else {
+      // Over the limit: the request waits, its context kept in a resource of its own.
+      if (!this.requests[name]) this.requests[name] = [];
+      req[kQueuedOptions] = options;
+      req[kQueuedResource] = new ah.AsyncResource('QueuedRequest');
+      this.requests[name].push(req);
+    }
+  }
+
+  createSocket(req, options, cb) {
+    options = Object.assign({}, options, this.options);
+    const name = this.getName(options);
+    const s = net.module.createConnection({ host: options.host, port: options.port });
+    if (!this.sockets[name]) this.sockets[name] = [];
+    this.sockets[name].push(s);
+    this.totalSocketCount++;
+    installListeners(this, s, options);
+    cb(null, s);
+  }
+
+  _onFree(socket, options) {
+    const name = this.getName(options);
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const queue = this.requests[name];
+    if (queue && queue.length) {
+      const req = queue.shift();
+      const resource = req[kQueuedResource];
+      if (resource) {
+        resource.runInAsyncScope(() => {
+          asyncResetHandle(socket);
+          setRequestSocket(this, req, socket);
+        });
+        req[kQueuedResource] = null;
+      } else setRequestSocket(this, req, socket);
+      if (queue.length === 0) delete this.requests[name];
+      return;
+    }
+    const req = socket._httpMessage;
+    if (!req || !req.shouldKeepAlive || !this.keepAlive) {
+      socket.destroy();
+      return;
+    }
+    const free = this.freeSockets[name] || [];
+    const count = free.length + (this.sockets[name] ? this.sockets[name].length : 0);
+    if (count > this.maxSockets || free.length >= this.maxFreeSockets || !this.keepSocketAlive(socket)) {
+      socket.destroy();
+      return;
+    }
+    this.freeSockets[name] = free;
+    socket._httpMessage = null;
+    this.removeSocket(socket, options);
+    socket.once('error', freeSocketErrorListener);
+    free.push(socket);
+  }
+
+  removeSocket(s, options) {
+    const name = this.getName(options);
+    const sets = [this.sockets];
+    if (!s.writable) sets.push(this.freeSockets);
+    for (const sockets of sets) {
+      const list = sockets[name];
+      if (!list) continue;
+      const i = list.indexOf(s);
+      if (i !== -1) {
+        list.splice(i, 1);
+        if (list.length === 0) delete sockets[name];
+        this.totalSocketCount--;
+      }
+    }
+    // A closed socket makes room for a waiting request: a new connection for it.
+    const queue = this.requests[name];
+    if (queue && queue.length && !s.writable) {
+      const req = queue[0];
+      const opts = req[kQueuedOptions];
+      req[kQueuedOptions] = undefined;
+      if (opts) this.createSocket(req, opts, (err, socket) => socket.emit('free'));
+    }
+  }
+
+  keepSocketAlive(socket) {
+    socket.setKeepAlive(true, this.keepAliveMsecs);
+    socket.unref();
+    const timeout = this.options.timeout || 0;
+    if (socket.timeout !== timeout) socket.setTimeout(timeout);
+    return true;
+  }
+
+  reuseSocket(socket, req) {
+    socket.removeListener('error', freeSocketErrorListener);
+    req.reusedSocket = true;
+    socket.ref();
+  }
+
+  destroy() {
+    for (const set of [this.freeSockets, this.sockets]) {
+      for (const name of Object.keys(set)) for (const s of set[name].slice()) s.destroy();
+    }
+  }
 }
+
+function freeSocketErrorListener() {
+  this.destroy();
+  this.emit('agentRemove');
+}
+
+function installListeners(agent, s, options) {
+  const onFree = () => agent.emit('free', s, options);
+  const onClose = () => agent.removeSocket(s, options);
+  const onTimeout = () => {
+    const free = agent.freeSockets[agent.getName(options)];
+    if (free && free.includes(s)) s.destroy();
+  };
+  const onRemove = () => {
+    agent.removeSocket(s, options);
+    s.removeListener('close', onClose);
+    s.removeListener('free', onFree);
+    s.removeListener('timeout', onTimeout);
+    s.removeListener('agentRemove', onRemove);
+  };
+  s.on('free', onFree);
+  s.on('close', onClose);
+  s.on('timeout', onTimeout);
+  s.on('agentRemove', onRemove);
+}
+
+// Node 19 and later: the global agent keeps connections alive.
+const globalAgent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
 
 internal.http = {
   module: {
@@ -796,7 +1084,7 @@ internal.http = {
     OutgoingMessage,
     ClientRequest,
     Agent,
-    globalAgent: new Agent({ keepAlive: true }),
+    globalAgent,
     request,
     get,
     STATUS_CODES,

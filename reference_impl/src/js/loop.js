@@ -397,6 +397,9 @@ function processPromiseRejections() {
     info.warned = true;
     const { reason } = info;
     const prior = AsyncContextFrame.exchange(info.frame);
+    // A promise the promise hooks have seen gives its ids to the listeners (no hook events).
+    const ctx = ah.promiseAsyncContext(promise);
+    if (ctx !== undefined) ah.pushAsyncContext(ctx[0], ctx[1], promise);
     try {
       const handled = internal.process.emit('unhandledRejection', reason, promise);
       if (!handled) {
@@ -404,6 +407,7 @@ function processPromiseRejections() {
         triggerUncaughtException(isErrorLike ? reason : unhandledRejectionError(reason), true);
       }
     } finally {
+      if (ctx !== undefined && ah.executionAsyncId() === ctx[0]) ah.popAsyncContext(ctx[0]);
       AsyncContextFrame.set(prior);
     }
     maybeScheduled = true;

@@ -95,9 +95,18 @@ const builtins = new Map([
 const onDemand = new Map([
   ['node:net', () => internal.need('net', 'internal/net.js').module],
   ['node:http', () => internal.need('http', 'internal/http.js').module],
+  ['node:zlib', () => internal.need('zlib', 'internal/zlib.js').module],
+  ['node:crypto', () => internal.need('crypto', 'internal/crypto.js').module],
+  ['node:dns', () => internal.need('dns', 'internal/dns.js').module],
+  ['node:dns/promises', () => internal.need('dns', 'internal/dns.js').promises],
+  ['node:stream', () => internal.need('stream', 'internal/stream.js').module],
+  ['node:stream/promises', () => internal.need('stream', 'internal/stream.js').promises],
+  ['node:readline', () => internal.need('readline', 'internal/readline.js').module],
+  ['node:readline/promises', () => internal.need('readline', 'internal/readline.js').promises],
   ['node:util', () => util().util],
   ['node:buffer', () => ({ Buffer: util().Buffer })],
   ['node:timers/promises', timersPromises],
+  ['node:diagnostics_channel', () => internal.need('diagnosticsChannel', 'internal/diagnostics_channel.js').module],
 ]);
 
 function builtin(name) {
@@ -174,8 +183,18 @@ defineGlobal('clearInterval', loop.clearInterval);
 defineGlobal('setImmediate', loop.setImmediate);
 defineGlobal('clearImmediate', loop.clearImmediate);
 defineGlobal('queueMicrotask', loop.queueMicrotask);
+for (const name of ['fetch', 'Headers', 'Response']) lazyGlobal(name, () => web()[name]);
 for (const name of ['EventTarget', 'Event', 'AbortController', 'AbortSignal', 'DOMException']) {
   lazyGlobal(name, () => web()[name]);
+}
+for (const name of [
+  'MessageEvent', 'MessagePort', 'MessageChannel', 'BroadcastChannel', 'TextEncoder', 'TextDecoder',
+  'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamDefaultController', 'WritableStream',
+  'WritableStreamDefaultWriter', 'WritableStreamDefaultController', 'TransformStream',
+  'TransformStreamDefaultController', 'TextDecoderStream', 'TextEncoderStream', 'CountQueuingStrategy',
+  'ByteLengthQueuingStrategy',
+]) {
+  if (!Object.getOwnPropertyDescriptor(globalThis, name)) lazyGlobal(name, () => need('webExtra', 'internal/web_extra.js')[name]);
 }
 defineGlobal('performance', { now: () => loop.now() });
 defineGlobal('structuredClone', (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v))));

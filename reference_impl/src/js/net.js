@@ -179,6 +179,7 @@ class Readable extends EventEmitter {
       readOnEof: false, // sockets read(0) at end-of-stream, so 'end' comes unread too
       consuming: false,
       readingMore: false,
+      readablePending: false, // the tick Node's emitReadable queued at end-of-stream
     };
     this.readable = true;
     this.destroyed = false;
@@ -244,6 +245,62 @@ class Readable extends EventEmitter {
     return this._readableState.flowing === false;
   }
 
+  // for await: chunks as they flow; every step is a promise the caller awaits, so its
+  // continuation runs in the caller's context.
+  [Symbol.asyncIterator]() {
+    const queue = [];
+    let waiting = null;
+    let finished = false;
+    let failure = null;
+    const settle = () => {
+      if (waiting === null) return;
+      const w = waiting;
+      if (queue.length > 0) {
+        waiting = null;
+        w.resolve({ value: queue.shift(), done: false });
+      } else if (failure !== null) {
+        waiting = null;
+        w.reject(failure);
+      } else if (finished) {
+        waiting = null;
+        w.resolve({ value: undefined, done: true });
+      }
+    };
+    this.on('data', (chunk) => {
+      queue.push(chunk);
+      settle();
+    });
+    this.once('end', () => {
+      finished = true;
+      settle();
+    });
+    this.once('error', (err) => {
+      failure = err;
+      settle();
+    });
+    this.once('close', () => {
+      finished = true;
+      settle();
+    });
+    const stream = this;
+    return {
+      next() {
+        return new Promise((resolve, reject) => {
+          waiting = { resolve, reject };
+          settle();
+        });
+      },
+      return() {
+        finished = true;
+        stream.destroy();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
   pipe(dest, options) {
     this.on('data', (chunk) => dest.write(chunk));
     if (!options || options.end !== false) this.on('end', () => dest.end());
@@ -270,6 +327,16 @@ class Readable extends EventEmitter {
     if (text === null) {
       rs.ended = true;
       if (rs.buffer.length === 0 && (rs.flowing || rs.readOnEof)) scheduleEnd(this);
+      else if (rs.buffer.length > 0 && rs.sync && !rs.readablePending) {
+        // End-of-stream before anyone read: Node's emitReadable queues a tick now, in this
+        // context, and it is that tick which schedules 'end' once the buffer is drained.
+        rs.readablePending = true;
+        loop.nextTick(() => {
+          rs.readablePending = false;
+          if (rs.flowing) flow(this);
+          else if (rs.buffer.length === 0) scheduleEnd(this);
+        });
+      }
       return false;
     }
     if (rs.flowing && rs.buffer.length === 0 && !rs.sync) {
@@ -326,7 +393,7 @@ function flow(stream) {
   while (rs.flowing && rs.buffer.length > 0 && !stream.destroyed) {
     stream.emit('data', stream._chunk(rs.buffer.shift()));
   }
-  if (rs.ended && rs.buffer.length === 0) scheduleEnd(stream);
+  if (rs.ended && rs.buffer.length === 0 && !rs.readablePending) scheduleEnd(stream);
 }
 
 function scheduleEnd(stream) {
@@ -367,7 +434,15 @@ class Socket extends Readable {
     this._refused = false;
     this._unaccepted = ''; // bytes sent before the server accepted the connection
     this._pending = []; // writes made while connecting
-    this._writableState = { ending: false, finished: false, shutdown: false, shutdownDone: false };
+    // onFinished: end() callbacks, called just before the 'finish' listeners (as Writable does).
+    this._writableState = {
+      ending: false,
+      finished: false,
+      shutdown: false,
+      shutdownDone: false,
+      onFinished: [],
+    };
+    this._timer = null; // the idle timer of setTimeout()
     this.connecting = false;
     this.allowHalfOpen = !!options.allowHalfOpen;
     this.server = null;
@@ -456,7 +531,6 @@ class Socket extends Readable {
     this.remotePort = port;
     this.remoteFamily = familyOf(address);
     this.localAddress = address;
-    for (const [text, cb] of this._pending.splice(0)) this._send(text, cb);
     this.emit('connect');
     this.emit('ready');
     if (this._writableState.ending) this._shutdown();
@@ -475,17 +549,32 @@ class Socket extends Readable {
       return false;
     }
     const text = toText(data);
-    if (this.connecting || this._handle === null) this._pending.push([text, cb]);
-    else this._send(text, cb);
+    if (this.connecting || this._handle === null) {
+      // Writable hands the first write to the socket, which waits for 'connect' (a listener
+      // added now); the write completes there, so its callback runs inside that listener.
+      // Writes made meanwhile wait behind it and are written with it.
+      if (this._pending.length === 0) {
+        this.once('connect', () => {
+          for (const [t, c] of this._pending.splice(0)) this._send(t, c, true);
+        });
+      }
+      this._pending.push([text, cb]);
+    } else this._send(text, cb);
     return true;
   }
 
   // Writes to a loopback peer complete at once; the callback comes on the next tick.
-  _send(text, cb) {
+  // `late`: the write was queued while connecting and completes now, outside the write()
+  // call, so Writable calls back at once.
+  _send(text, cb, late) {
     this.bytesWritten += utf8Length(text);
+    this._touch();
     if (this._peer === null) this._unaccepted += text;
     else if (!this._peer.destroyed) transmit(this._peer, text);
-    if (typeof cb === 'function') loop.nextTick(cb, null);
+    if (typeof cb === 'function') {
+      if (late) cb(null);
+      else loop.nextTick(cb, null);
+    }
   }
 
   end(data, encoding, cb) {
@@ -500,7 +589,7 @@ class Socket extends Readable {
     const ws = this._writableState;
     if (typeof cb === 'function') {
       if (ws.finished) loop.nextTick(cb);
-      else this.once('finish', cb);
+      else ws.onFinished.push(cb);
     }
     if (ws.ending) return this;
     ws.ending = true;
@@ -520,6 +609,7 @@ class Socket extends Readable {
       if (this.destroyed) return;
       loop.nextTick(() => {
         ws.finished = true;
+        for (const f of ws.onFinished.splice(0)) f();
         this.emit('finish');
         if (this._readableState.endEmitted) this.destroy();
       });
@@ -544,6 +634,7 @@ class Socket extends Readable {
   _onRead(text) {
     if (this.destroyed || this._handle === null) return;
     this.bytesRead += utf8Length(text);
+    this._touch();
     if (this._consumer) this._consumer(text);
     else loop.makeCallback(this._handle, () => this.push(text));
   }
@@ -568,6 +659,7 @@ class Socket extends Readable {
     this.destroyed = true;
     this.readable = false;
     this.connecting = false;
+    this._clearTimer();
     sendEof(this);
     // The stream's own bookkeeping tick (which carries the error, if any) comes before the
     // server hears of the closed connection.
@@ -614,10 +706,39 @@ class Socket extends Readable {
     return this;
   }
 
+  // An unrefed idle timer made in the caller's context (so 'timeout' runs there), pushed back
+  // by every read and write.
   setTimeout(ms, cb) {
+    ms = Number(ms);
+    if (!(ms >= 0) || ms > 2 ** 31 - 1) {
+      throw nodeError(
+        RangeError,
+        'ERR_OUT_OF_RANGE',
+        `The value of "msecs" is out of range. It must be a non-negative finite number. Received ${ms}`,
+      );
+    }
     this.timeout = ms;
-    if (typeof cb === 'function') this.once('timeout', cb);
+    this._clearTimer();
+    if (ms === 0) {
+      if (typeof cb === 'function') this.removeListener('timeout', cb);
+    } else {
+      const timer = new loop.Timeout(() => {
+        if (this._timer === timer && !this.destroyed) this.emit('timeout');
+      }, ms, undefined, false, false);
+      loop.armUnrefed(timer);
+      this._timer = timer;
+      if (typeof cb === 'function') this.once('timeout', cb);
+    }
     return this;
+  }
+  _clearTimer() {
+    if (this._timer !== null) {
+      loop.clearTimeout(this._timer);
+      this._timer = null;
+    }
+  }
+  _touch() {
+    if (this._timer !== null) this._timer.refresh();
   }
   setNoDelay() {
     return this;

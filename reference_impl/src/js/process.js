@@ -74,6 +74,14 @@ process.exit = function exit(code) {
 
 process.abort = () => internal.reallyExit(134);
 
+// Signal events and process.kill() (on demand, internal/signals.js): as in Node, process listens
+// to its own 'newListener' and 'removeListener' to open and close a signal's handle.
+const signals = () => internal.need('signals', 'internal/signals.js');
+const signalEvent = (type) => typeof type === 'string' && type.startsWith('SIG');
+process.on('newListener', (type) => signalEvent(type) && signals().startListening(type));
+process.on('removeListener', (type) => signalEvent(type) && signals().stopListening(type));
+process.kill = (pid, sig) => signals().kill(pid, sig);
+
 process.emitWarning = function emitWarning(warning, type, code) {
   let w = warning;
   if (typeof w === 'string') {

@@ -136,19 +136,52 @@ function format(...args) {
 const customPromisify = Symbol.for('nodejs.util.promisify.custom');
 function promisify(fn) {
   validateFunction(fn, 'original');
-  if (fn[customPromisify]) return fn[customPromisify];
-  return function (...args) {
+  if (fn[customPromisify]) {
+    const custom = fn[customPromisify];
+    validateFunction(custom, 'util.promisify.custom');
+    return Object.defineProperty(custom, customPromisify, { value: custom, configurable: true });
+  }
+  function promisified(...args) {
     return new Promise((resolve, reject) => {
       Reflect.apply(fn, this, [...args, (err, value) => (err ? reject(err) : resolve(value))]);
     });
-  };
+  }
+  Object.setPrototypeOf(promisified, Object.getPrototypeOf(fn));
+  Object.defineProperty(promisified, customPromisify, { value: promisified, configurable: true });
+  return promisified;
 }
 promisify.custom = customPromisify;
+
+// The callback runs on a tick scheduled from the promise's reaction: in the store of the call.
+function callbackify(original) {
+  validateFunction(original, 'original');
+  function callbackified(...args) {
+    const maybeCb = args.pop();
+    validateFunction(maybeCb, 'last argument');
+    const cb = maybeCb.bind(this);
+    Reflect.apply(original, this, args).then(
+      (ret) => internal.loop.nextTick(cb, null, ret),
+      (rej) => internal.loop.nextTick(callbackifyOnRejected, rej, cb),
+    );
+  }
+  Object.defineProperty(callbackified, 'name', { value: `${original.name}Callbackified`, configurable: true });
+  Object.defineProperty(callbackified, 'length', { value: original.length + 1, configurable: true });
+  return callbackified;
+}
+function callbackifyOnRejected(reason, cb) {
+  if (!reason) {
+    const e = internal.errors.nodeError(Error, 'ERR_FALSY_VALUE_REJECTION', 'Promise was rejected with falsy value');
+    e.reason = reason;
+    reason = e;
+  }
+  return cb(reason);
+}
 
 const util = {
   format,
   inspect,
   promisify,
+  callbackify,
   types: {
     isPromise: (v) => v instanceof Promise,
   },
