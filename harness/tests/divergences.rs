@@ -35,7 +35,11 @@ const NORMATIVE: &[&str] = &["reference", "node@26"];
 
 /// One line per non-passing case of `baselines` that the register does not explain.
 /// `unmodelled` holds the cases the reference may report UNSUPPORTED.
-fn unexplained(register: &str, baselines: &[Baseline], unmodelled: &BTreeSet<String>) -> Vec<String> {
+fn unexplained(
+    register: &str,
+    baselines: &[Baseline],
+    unmodelled: &BTreeSet<String>,
+) -> Vec<String> {
     let reg = Register::parse(register);
     let mut problems = Vec::new();
     for b in baselines {
