@@ -83,7 +83,10 @@ impl Options {
             stdin: String::new(),
             timeout: Duration::from_secs(10),
             memory_limit: 256 * 1024 * 1024,
-            stack_limit: 1024 * 1024,
+            // Room for Node's depth of nested scopes: Node 18-26 nest `run()` and
+            // `runInAsyncScope()` 2000 deep (not 5000); 1 MiB held about 380 levels here.
+            // The caller's thread must have about three times this (the harness gives 32 MiB).
+            stack_limit: 8 * 1024 * 1024,
             passthrough: false,
         }
     }

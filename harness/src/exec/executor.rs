@@ -10,7 +10,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Stack size of the threads that run cases: enough for the reference runtime to run in place.
-pub const WORKER_STACK: usize = 16 * 1024 * 1024;
+pub const WORKER_STACK: usize = 32 * 1024 * 1024;
 
 /// What one worker thread hands back: each job it took, by index, with its result or the
 /// payload of its panic.

@@ -162,7 +162,7 @@ struct Captured {
 }
 
 /// Stack size of the threads that read a child's pipes and wait for it. They need little, and
-/// the default that `RUST_MIN_STACK` sets for the runner's threads (16 MiB, for the reference
+/// the default that `RUST_MIN_STACK` sets for the runner's threads (32 MiB, for the reference
 /// runtime) would be mapped and unmapped for each of them, four times per case: unmapping a
 /// thread's stack makes the kernel interrupt every other core to flush its TLB, which on a
 /// virtual machine costs more than the thread's whole work. Small stacks are reused by the

@@ -33,7 +33,7 @@ pub const CONFINEMENT: &str = "in-process: file access confined to the case's di
 /// (docs/decisions/008-native-work.md); their cases are blessed from node@26.
 pub const UNSUPPORTED: &[&str] = &["child_process", "worker_threads"];
 
-const THREAD_STACK: usize = 16 * 1024 * 1024;
+const THREAD_STACK: usize = 32 * 1024 * 1024;
 
 pub struct ReferenceAdapter {
     facts: RuntimeFacts,

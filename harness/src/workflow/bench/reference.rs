@@ -141,8 +141,19 @@ fn prepare(case: &Case) -> std::io::Result<Prepared> {
     Ok(Prepared { _dir: dir, opts })
 }
 
-/// Run each prepared case `rounds` times straight on the engine and average its phases.
+/// Run each prepared case `rounds` times straight on the engine and average its phases, on a
+/// thread with the stack the engine's guard assumes (the main thread's may be smaller).
 fn engine_split(prepared: &[Prepared], rounds: usize) -> Split {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(crate::exec::runner::WORKER_STACK)
+            .spawn_scoped(s, || engine_split_here(prepared, rounds))
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .unwrap_or_else(|_| engine_split_here(prepared, rounds))
+    })
+}
+
+fn engine_split_here(prepared: &[Prepared], rounds: usize) -> Split {
     let mut sum = Split::default();
     let mut n = 0u32;
     for _ in 0..rounds {
