@@ -247,13 +247,15 @@ fn a_pooled_case_gets_its_true_verdict_after_a_spoiler() {
     for name in ["node@26", "bun", "deno"] {
         let inner = registry.prepare(name, &sandbox()).expect("installs");
         let pool = harness::exec::pool::PoolAdapter::new(inner).unwrap();
-        // Files (the process is used again, emptied), a descriptor (the process is retired),
+        // Files (the process is used again, emptied), a descriptor or a V8 flag (the process
+        // is retired),
         // forged replies (the forger's own verdict is its own affair; the process is retired),
         // a read left pending on the job pipe (whichever case's job it takes, that case
         // times out pooled and is run again as a process of its own).
         for spoiler in [
             "pool-spoiler",
             "pool-fd-spoiler",
+            "pool-flag-spoiler",
             "pool-forger",
             "pool-job-thief",
         ] {

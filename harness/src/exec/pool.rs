@@ -55,10 +55,16 @@ const REPLY_FD: i32 = 63;
 
 /// Features whose cases run as a process of their own in pooled mode, and why: what they rely
 /// on belongs to a process, and a worker thread shares its process's.
-pub const ALONE_FEATURES: &[(&str, &str)] = &[(
-    "fs",
-    "files are named relative to the working directory, which a process has one of and a worker cannot change",
-)];
+pub const ALONE_FEATURES: &[(&str, &str)] = &[
+    (
+        "fs",
+        "files are named relative to the working directory, which a process has one of and a worker cannot change",
+    ),
+    (
+        "signals",
+        "a signal goes to the whole process: sent by a case in a worker, it would end the pool process and every case in it",
+    ),
+];
 
 /// Why `case` runs as a process of its own in pooled mode, if it does: one of
 /// [`ALONE_FEATURES`], PROMISE hooks, or the case's own `run_alone:` (what it observes differs

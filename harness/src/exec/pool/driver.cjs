@@ -10,8 +10,11 @@
 //   { id, nonce, code, stdout, stderr, dirty }. `code` is the worker's exit code;
 //   `stdout`/`stderr` what the case wrote (cut to a head), plus, for an error that ended the
 //   worker, what the runtime prints for it on a main thread; `dirty` says what the case left in
-//   the process that this driver cannot undo (descriptors, child processes), and the harness
-//   then retires the process.
+//   the process that this driver cannot undo (descriptors, child processes, V8 flags), and the
+//   harness then retires the process.
+// - Each job gets a shared cell in `workerData.flags`; the prelude takes it out before the case
+//   runs and marks it when the case sets V8 flags (process-wide, so they would reach every
+//   later case).
 // - Before each case the driver empties the process's private /tmp (the sandbox's), so that
 //   no case finds what an earlier one left there; the harness empties the working directory.
 // - The process's own stdout and stderr are drained and dropped by the harness: a case that
@@ -70,12 +73,13 @@ function holdings() {
 }
 
 // The listing of /proc/self/fd holds the descriptor that reads it, which may differ.
-function leftBehind(before, after) {
+function leftBehind(before, after, flagsSet) {
   const was = new Set(before.fds);
   const added = after.fds.filter((f) => !was.has(f) && !/:\/proc\/[^/]+\/fd$/.test(f));
   const why = [];
   if (added.length > 0) why.push(`descriptors left open: ${added.join(', ')}`);
   if (after.children > 0) why.push(`${after.children} child process(es) still running`);
+  if (flagsSet) why.push('V8 flags set');
   return why.length ? why.join('; ') : undefined;
 }
 
@@ -104,12 +108,13 @@ function runNext() {
   busy = true;
   emptyTmp();
   const before = holdings();
+  const flags = new SharedArrayBuffer(4);
   const out = [];
   const err = [];
   let worker;
   try {
     worker = new Worker(job.main, {
-      workerData: { key: job.key, channel: job.channel },
+      workerData: { key: job.key, channel: job.channel, flags },
       env: Object.assign({}, process.env, job.env),
       stdout: true,
       stderr: true,
@@ -131,7 +136,7 @@ function runNext() {
   let code = -1;
   const done = () => {
     if (--open > 0) return;
-    const dirty = leftBehind(before, holdings());
+    const dirty = leftBehind(before, holdings(), new Int32Array(flags)[0] !== 0);
     reply({ id: job.id, nonce: job.nonce, code, stdout: head(out), stderr: head(err), dirty });
     busy = false;
     setImmediate(runNext);
