@@ -46,6 +46,7 @@ const ON_DEMAND: &[(&str, &str)] = &[
         include_str!("js/diagnostics_channel.js"),
     ),
     ("internal/web_extra.js", include_str!("js/web_extra.js")),
+    ("internal/assert.js", include_str!("js/assert.js")),
 ];
 
 /// What to run and within which limits.
@@ -535,6 +536,9 @@ fn bootstrap<'js>(
     internal.set("host", host).map_err(|e| e.to_string())?;
     internal
         .set("builtinKey", crate::modules::BUILTIN_KEY)
+        .map_err(|e| e.to_string())?;
+    internal
+        .set("importMetaKey", crate::modules::IMPORT_META_KEY)
         .map_err(|e| e.to_string())?;
     internal
         .set("version", crate::VERSION)

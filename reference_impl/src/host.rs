@@ -526,9 +526,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     )?;
 
     type PathOp = fn(&Path) -> std::io::Result<()>;
-    let ops: [(&str, PathOp); 2] = [
+    let ops: [(&str, PathOp); 3] = [
         ("unlink", |p| std::fs::remove_file(p)),
         ("mkdir", |p| std::fs::create_dir(p)),
+        ("rmdir", |p| std::fs::remove_dir(p)),
     ];
     for (name, op) in ops {
         let s = state.clone();
@@ -540,6 +541,36 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
             })?,
         )?;
     }
+
+    // copyFile(src, dest, exclusive): the contents of a regular file into another, counted
+    // against the write limit; `exclusive` (COPYFILE_EXCL) fails when dest exists.
+    let s = state.clone();
+    host.set(
+        "copyFile",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
+            let src = real_path(&ctx, &s, &arg_str(&args, 0))?;
+            let dest = real_path(&ctx, &s, &arg_str(&args, 1))?;
+            let exclusive = args.0.get(2).and_then(|v| v.as_bool()) == Some(true);
+            let bytes = match File::open(&src).and_then(read_bounded) {
+                Ok(b) => b,
+                Err(e) => return throw_code(&ctx, &errno_code(&e)),
+            };
+            if let Err(code) = s.borrow_mut().count_written(bytes.len()) {
+                return throw_code(&ctx, &code);
+            }
+            let mut o = OpenOptions::new();
+            o.write(true);
+            if exclusive {
+                o.create_new(true);
+            } else {
+                o.create(true).truncate(true);
+            }
+            match o.open(&dest).and_then(|mut f| f.write_all(&bytes)) {
+                Ok(()) => Ok(()),
+                Err(e) => throw_code(&ctx, &errno_code(&e)),
+            }
+        })?,
+    )?;
 
     let s = state.clone();
     host.set(

@@ -14,6 +14,8 @@ use crate::host::{normalize, Shared};
 
 /// The key under which the bootstrap publishes its `builtin(name)` function on the global.
 pub const BUILTIN_KEY: &str = "ah.internal.builtin";
+/// The key of the bootstrap's function that fills a file module's `import.meta`.
+pub const IMPORT_META_KEY: &str = "ah.internal.importMeta";
 
 pub struct NodeResolver;
 
@@ -97,7 +99,11 @@ impl Loader for NodeLoader {
         };
         match read {
             Ok((src, cacheable)) => {
-                crate::compile::module(ctx, name, &src, cacheable, kept.as_deref())
+                let m = crate::compile::module(ctx, name, &src, cacheable, kept.as_deref())?;
+                let key = Symbol::new_global(ctx.clone(), IMPORT_META_KEY)?;
+                let init: Function = ctx.globals().get(key)?;
+                init.call::<_, ()>((m.meta()?, name))?;
+                Ok(m)
             }
             Err(e) => throw(ctx, &format!("Cannot find module '{name}': {e}")),
         }

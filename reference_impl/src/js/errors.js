@@ -14,7 +14,8 @@ function quote(str) {
 }
 
 function keyText(k) {
-  if (typeof k === 'symbol') return `[${String(k)}]`;
+  // Node 26 shows symbol keys without brackets: `{ Symbol(k): 1 }`.
+  if (typeof k === 'symbol') return String(k);
   return /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
 }
 
@@ -36,11 +37,20 @@ function inspectValue(v, depth, nested) {
   }
   if (v instanceof Date) return v.toISOString();
   if (v instanceof RegExp) return String(v);
+  const boxed = boxedPrimitive(v);
+  if (boxed !== undefined) return boxed;
   const proto = Object.getPrototypeOf(v);
-  const ctor = proto === null ? null : (v.constructor && v.constructor.name) || null;
+  const ctor = constructorName(v);
   if (Array.isArray(v)) {
     if (depth < 0 && v.length > 0) return '[Array]';
-    const items = v.map((x) => inspectValue(x, depth - 1, true));
+    // Runs of holes show as `<N empty items>`.
+    const items = [];
+    for (let i = 0; i < v.length;) {
+      let holes = 0;
+      while (i < v.length && !Object.prototype.hasOwnProperty.call(v, i)) { holes++; i++; }
+      if (holes > 0) items.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`);
+      else items.push(inspectValue(v[i++], depth - 1, true));
+    }
     return items.length === 0 ? '[]' : `[ ${items.join(', ')} ]`;
   }
   if (v instanceof Map) {
@@ -56,13 +66,50 @@ function inspectValue(v, depth, nested) {
   const prefix = proto === null
     ? '[Object: null prototype] '
     : ctor && ctor !== 'Object' ? `${ctor} ` : '';
-  const keys = Object.keys(v);
+  const keys = [
+    ...Object.keys(v),
+    ...Object.getOwnPropertySymbols(v).filter((k) => Object.prototype.propertyIsEnumerable.call(v, k)),
+  ];
   if (depth < 0 && keys.length > 0) {
     return proto === null ? '[Object: null prototype]' : `[${ctor || 'Object'}]`;
   }
   if (keys.length === 0) return `${prefix}{}`;
   const items = keys.map((k) => `${keyText(k)}: ${inspectValue(v[k], depth - 1, true)}`);
   return `${prefix}{ ${items.join(', ')} }`;
+}
+
+// The name inspect shows before an object: the first `constructor` on the prototype chain,
+// starting with the object itself, that is a named function the object is an instance of
+// (so an anonymous class or a `constructor` that is not a function is passed over); null
+// when the chain holds none (a null-prototype object).
+function constructorName(v) {
+  for (let o = v; o !== null; o = Object.getPrototypeOf(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, 'constructor');
+    if (d !== undefined && typeof d.value === 'function' && d.value.name !== ''
+      && v instanceof d.value) return String(d.value.name);
+  }
+  return null;
+}
+
+// A String, Number, Boolean, BigInt or Symbol object as inspect shows it, else undefined.
+function boxedPrimitive(v) {
+  const kinds = [
+    ['String', String.prototype.valueOf, (x) => quote(x)],
+    ['Number', Number.prototype.valueOf, (x) => (Object.is(x, -0) ? '-0' : String(x))],
+    ['Boolean', Boolean.prototype.valueOf, String],
+    ['BigInt', BigInt.prototype.valueOf, (x) => `${x}n`],
+    ['Symbol', Symbol.prototype.valueOf, String],
+  ];
+  for (const [name, valueOf, show] of kinds) {
+    let x;
+    try {
+      x = valueOf.call(v);
+    } catch {
+      continue;
+    }
+    return `[${name}: ${show(x)}]`;
+  }
+  return undefined;
 }
 
 // How ERR_INVALID_ARG_TYPE names the value it received.
@@ -75,33 +122,71 @@ function describe(value) {
     if (ctor && ctor.name) return `an instance of ${ctor.name}`;
     return inspectValue(value, -1, false);
   }
-  // Long strings are cut before they are quoted, in single quotes unless they hold one (then
-  // in double quotes, with inner double quotes escaped); nothing else is escaped. Other
-  // primitives are shown whole.
+  // Long strings are cut before they are quoted: in single quotes with nothing escaped, or,
+  // when they hold a single quote, as JSON.stringify writes them. Other primitives are shown
+  // whole.
   let shown;
   if (typeof value === 'string') {
     const cut = value.length > 28 ? `${value.slice(0, 25)}...` : value;
-    shown = cut.includes("'") ? `"${cut.replace(/"/g, '\\"')}"` : `'${cut}'`;
+    shown = cut.includes("'") ? JSON.stringify(cut) : `'${cut}'`;
   } else {
     shown = inspectValue(value, 0, false);
   }
   return `type ${typeof value} (${shown})`;
 }
 
-// The `%s` of Node's message formatting: strings as they are, objects without a toString of
-// their own inspected one level deep, everything else converted.
+// Node's hasBuiltInToString: whether `%s` inspects an object rather than converting it. An
+// own toString or Symbol.toPrimitive is the object's own; otherwise the nearest prototype
+// owning either decides, by whether its constructor is one of the built-in globals.
+let builtInNames = null;
+function hasBuiltInToString(value) {
+  const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const never = () => false;
+  let ownToString = own;
+  let ownToPrimitive = own;
+  if (typeof value.toString !== 'function') {
+    if (typeof value[Symbol.toPrimitive] !== 'function') return true;
+    if (own(value, Symbol.toPrimitive)) return false;
+    ownToString = never;
+  } else if (own(value, 'toString')) {
+    return false;
+  } else if (typeof value[Symbol.toPrimitive] !== 'function') {
+    ownToPrimitive = never;
+  } else if (own(value, Symbol.toPrimitive)) {
+    return false;
+  }
+  let p = value;
+  do {
+    p = Object.getPrototypeOf(p);
+    if (p === null) return true;
+  } while (!ownToString(p, 'toString') && !ownToPrimitive(p, Symbol.toPrimitive));
+  const d = Object.getOwnPropertyDescriptor(p, 'constructor');
+  if (builtInNames === null) {
+    builtInNames = new Set(Object.getOwnPropertyNames(globalThis)
+      .filter((n) => /^[A-Z][a-zA-Z0-9]+$/.test(n)));
+  }
+  return d !== undefined && typeof d.value === 'function' && builtInNames.has(d.value.name);
+}
+
+// V8's source text for a function without one (built-in or bound); QuickJS writes it on
+// three lines and names bound functions.
+function functionText(fn) {
+  const src = String(fn);
+  const native = /^function (.*)\(\) \{\n +\[native code\]\n\}$/.exec(src);
+  if (native === null) return src;
+  const name = native[1].startsWith('bound ') ? '' : native[1];
+  return `function ${name}() { [native code] }`;
+}
+
+// The `%s` of Node's message formatting: strings as they are, objects with a built-in
+// toString inspected one level deep, everything else converted.
 function formatS(value) {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol') return String(value);
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (value !== null && typeof value === 'object') {
-    let own = false;
-    for (let o = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-      if (o === Date.prototype || o === RegExp.prototype || o === Array.prototype
-        || o === Map.prototype || o === Set.prototype || o === Error.prototype) break;
-      if (Object.prototype.hasOwnProperty.call(o, 'toString')) { own = true; break; }
-    }
-    if (!own) return inspectValue(value, 0, false);
+  if (typeof value === 'function') return functionText(value);
+  if (value !== null && typeof value === 'object' && hasBuiltInToString(value)) {
+    return inspectValue(value, 0, false);
   }
   return String(value);
 }

@@ -49,11 +49,12 @@ EventEmitter.init = function (opts) {
     Object.defineProperty(this, kEvents, { value: new Map(), writable: true, configurable: true });
   }
   this._maxListeners = this._maxListeners || undefined;
-  if (opts && opts.captureRejections !== undefined) {
+  // As Node: only a truthy value is checked; a falsy one (false included) means the default.
+  if (opts && opts.captureRejections) {
     if (typeof opts.captureRejections !== 'boolean') {
       throw codes.ERR_INVALID_ARG_TYPE('options.captureRejections', 'of type boolean', opts.captureRejections);
     }
-    if (opts.captureRejections) this._captureRejections = true;
+    this._captureRejections = true;
   } else if (captureRejectionsDefault) {
     this._captureRejections = true;
   }
@@ -196,9 +197,9 @@ class EventEmitterAsyncResource extends EventEmitter {
       options = undefined;
     } else {
       if (new.target === EventEmitterAsyncResource) {
-        validateString(options && options.name, 'options.name');
+        validateString(options == null ? undefined : options.name, 'options.name');
       }
-      name = (options && options.name) || new.target.name;
+      name = (options == null ? undefined : options.name) || new.target.name;
     }
     super(options);
     this[kAsyncResource] = new EventEmitterReferencingAsyncResource(this, name, options);

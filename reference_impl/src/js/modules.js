@@ -47,14 +47,23 @@ function normalizeParts(parts) {
   }
   return out;
 }
+const resolvePath = (...xs) => host.resolvePath(xs.reduce((acc, x) => (x.startsWith('/') ? x : `${acc}/${x}`), host.cwd()));
 const path = {
   sep: '/',
+  isAbsolute: (p) => p.startsWith('/'),
+  relative: (from, to) => {
+    const a = normalizeParts(resolvePath(from).split('/'));
+    const b = normalizeParts(resolvePath(to).split('/'));
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+  },
   join: (...xs) => {
     const s = xs.filter((x) => x !== '').join('/');
     const abs = s.startsWith('/');
     return (abs ? '/' : '') + normalizeParts(s.split('/')).join('/') || '.';
   },
-  resolve: (...xs) => host.resolvePath(xs.reduce((acc, x) => (x.startsWith('/') ? x : `${acc}/${x}`), host.cwd())),
+  resolve: resolvePath,
   dirname: (p) => {
     const i = p.lastIndexOf('/');
     return i <= 0 ? (i === 0 ? '/' : '.') : p.slice(0, i);
@@ -103,6 +112,8 @@ const onDemand = new Map([
   ['node:stream/promises', () => internal.need('stream', 'internal/stream.js').promises],
   ['node:readline', () => internal.need('readline', 'internal/readline.js').module],
   ['node:readline/promises', () => internal.need('readline', 'internal/readline.js').promises],
+  ['node:assert', () => internal.need('assert', 'internal/assert.js').module],
+  ['node:assert/strict', () => internal.need('assert', 'internal/assert.js').strict],
   ['node:util', () => util().util],
   ['node:buffer', () => ({ Buffer: util().Buffer })],
   ['node:timers/promises', timersPromises],
@@ -120,15 +131,62 @@ function builtin(name) {
 }
 Object.defineProperty(globalThis, Symbol.for(internal.builtinKey), { value: builtin });
 
-const cjsCache = new Map();
+// CommonJS: Node's resolution for relative and absolute paths (the file, then `.js`, then
+// `.json`; a directory's package.json "main", then its index.js / index.json), one cache keyed
+// by file name (require.cache), and .json files parsed.
+const cjsCache = { __proto__: null };
+let mainModule;
+
+function fileKind(p) {
+  try {
+    const s = host.stat(p);
+    return s.isFile ? 'file' : s.isDirectory ? 'dir' : null;
+  } catch {
+    return null;
+  }
+}
+
+function resolveAsFile(p) {
+  for (const candidate of [p, `${p}.js`, `${p}.json`]) {
+    if (fileKind(candidate) === 'file') return candidate;
+  }
+  return undefined;
+}
+
+function resolveAsDirectory(p) {
+  if (fileKind(p) !== 'dir') return undefined;
+  if (fileKind(`${p}/package.json`) === 'file') {
+    let main;
+    try {
+      main = JSON.parse(host.readFile(`${p}/package.json`)).main;
+    } catch {}
+    if (typeof main === 'string') {
+      const full = host.resolvePath(`${p}/${main}`);
+      const found = resolveAsFile(full) || resolveAsFile(`${full}/index`);
+      if (found) return found;
+    }
+  }
+  return resolveAsFile(`${p}/index`);
+}
+
+function resolveFilename(name, dir) {
+  const full = host.resolvePath(name.startsWith('/') ? name : `${dir}/${name}`);
+  const found = (name.endsWith('/') ? undefined : resolveAsFile(full)) || resolveAsDirectory(full);
+  if (found === undefined) {
+    const e = new Error(`Cannot find module '${name}'`);
+    e.code = 'MODULE_NOT_FOUND';
+    throw e;
+  }
+  return found;
+}
+
+const isPathRequest = (name) => name.startsWith('./') || name.startsWith('../') || name.startsWith('/') || name === '.' || name === '..';
 
 function makeRequire(fromPath) {
   const dir = fromPath.slice(0, fromPath.lastIndexOf('/')) || '/';
-  return function require(name) {
+  function require(name) {
     if (typeof name !== 'string') throw codes.ERR_INVALID_ARG_TYPE('id', 'of type string', name);
-    if (name.startsWith('./') || name.startsWith('../') || name.startsWith('/')) {
-      return loadCjs(host.resolvePath(name.startsWith('/') ? name : `${dir}/${name}`));
-    }
+    if (isPathRequest(name)) return loadCjs(resolveFilename(name, dir));
     const full = name.startsWith('node:') ? name : `node:${name}`;
     const m = builtin(full);
     if (m === undefined) {
@@ -137,20 +195,73 @@ function makeRequire(fromPath) {
       throw e;
     }
     return m;
+  }
+  require.resolve = function resolve(name) {
+    if (typeof name !== 'string') throw codes.ERR_INVALID_ARG_TYPE('request', 'of type string', name);
+    if (isPathRequest(name)) return resolveFilename(name, dir);
+    const full = name.startsWith('node:') ? name : `node:${name}`;
+    if (builtin(full) === undefined) {
+      const e = new Error(`Cannot find module '${name}'`);
+      e.code = 'MODULE_NOT_FOUND';
+      throw e;
+    }
+    return name;
   };
+  require.cache = cjsCache;
+  require.main = mainModule;
+  return require;
 }
 
-function loadCjs(filename) {
-  const cached = cjsCache.get(filename);
+function loadCjs(filename, isMain = false) {
+  const cached = cjsCache[filename];
   if (cached) return cached.exports;
-  const module = { exports: {}, filename, id: filename, loaded: false };
-  cjsCache.set(filename, module);
-  const wrapper = host.loadScript(filename);
   const dirname = filename.slice(0, filename.lastIndexOf('/')) || '/';
-  Reflect.apply(wrapper, module.exports, [module.exports, makeRequire(filename), module, filename, dirname]);
+  const module = { id: isMain ? '.' : filename, path: dirname, exports: {}, filename, loaded: false, children: [] };
+  if (isMain) mainModule = module;
+  cjsCache[filename] = module;
+  try {
+    if (filename.endsWith('.json')) {
+      const text = host.readFile(filename);
+      try {
+        module.exports = JSON.parse(text);
+      } catch (e) {
+        e.message = `${filename}: ${e.message}`;
+        throw e;
+      }
+    } else {
+      const wrapper = host.loadScript(filename);
+      const require = makeRequire(filename);
+      module.require = require;
+      Reflect.apply(wrapper, module.exports, [module.exports, require, module, filename, dirname]);
+    }
+  } catch (e) {
+    delete cjsCache[filename];
+    throw e;
+  }
   module.loaded = true;
   return module.exports;
 }
+
+// import.meta of an ES module read from a file (the engine calls this when it loads one).
+function initImportMeta(meta, filename) {
+  const dirname = filename.slice(0, filename.lastIndexOf('/')) || '/';
+  const toUrl = (p) => `file://${encodeURI(p).replace(/[?#]/g, encodeURIComponent)}`;
+  meta.dirname = dirname;
+  meta.filename = filename;
+  meta.main = filename === process.argv[1];
+  meta.resolve = function resolve(specifier) {
+    const s = String(specifier);
+    if (isPathRequest(s)) return toUrl(host.resolvePath(s.startsWith('/') ? s : `${dirname}/${s}`));
+    if (s.startsWith('file://')) return s;
+    const full = s.startsWith('node:') ? s : `node:${s}`;
+    if (builtin(full) !== undefined) return full;
+    const e = new Error(`Cannot find package '${s}' imported from ${filename}`);
+    e.code = 'ERR_MODULE_NOT_FOUND';
+    throw e;
+  };
+  meta.url = toUrl(filename);
+}
+Object.defineProperty(globalThis, Symbol.for(internal.importMetaKey), { value: initImportMeta });
 
 // ---- globals ------------------------------------------------------------------------------
 
@@ -223,7 +334,7 @@ function runMain(main, esm) {
     if (failed) loop.triggerUncaughtException(failed.error, true);
   } else {
     try {
-      loadCjs(main);
+      loadCjs(main, true);
     } catch (e) {
       loop.triggerUncaughtException(e, false);
     }

@@ -19,6 +19,7 @@ const uvCodes = {
   EADDRINUSE: [-98, 'address already in use'],
   ENOTFOUND: [-3008, 'getaddrinfo ENOTFOUND'],
   ECONNRESET: [-104, 'connection reset by peer'],
+  ENOENT: [-2, 'no such file or directory'],
 };
 
 function uvException(code, syscall, address, port) {
@@ -84,6 +85,7 @@ function validPort(port) {
 }
 
 const listening = new Map(); // port -> Server
+const pipes = new Map(); // Unix socket path -> Server
 let nextPort = 40000; // ports handed out for listen(0) and to client sockets, in order
 
 function allocatePort() {
@@ -104,8 +106,12 @@ class TCP {
 
 // ---- text on the wire ---------------------------------------------------------------------
 
-// Bytes travel as JS strings; only their UTF-8 length is ever counted.
+// Bytes travel as chunks: JS strings (what http writes; only their UTF-8 length is counted) or
+// Uint8Arrays (what Buffer writes carry, never decoded on the way).
+const ascii = /^[\x00-\x7f]*$/;
+
 function utf8Length(s) {
+  if (ascii.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -119,12 +125,45 @@ function utf8Length(s) {
   return n;
 }
 
+const chunkLength = (c) => (typeof c === 'string' ? utf8Length(c) : c.length);
+
+function bytesToText(b) {
+  return internal.Buffer.prototype.toString.call(b);
+}
+
+function asText(c) {
+  return typeof c === 'string' ? c : bytesToText(c);
+}
+
+function asBuffer(c) {
+  if (typeof c === 'string') return internal.Buffer.from(c);
+  return c instanceof internal.Buffer ? c : new internal.Buffer(c.buffer, c.byteOffset, c.length);
+}
+
+// One chunk from several, as one read returns them.
+function joinChunks(list) {
+  if (list.length === 1) return list[0];
+  if (list.every((c) => typeof c === 'string')) return list.join('');
+  const parts = list.map((c) => (typeof c === 'string' ? internal.Buffer.from(c) : c));
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 function toText(data) {
   if (typeof data === 'string') return data;
-  if (data instanceof Uint8Array) {
-    return data instanceof internal.Buffer ? data.toString() : internal.Buffer.from(data).toString();
-  }
-  throw nodeError(
+  if (data instanceof Uint8Array) return bytesToText(data);
+  throw invalidChunk(data);
+}
+
+function invalidChunk(data) {
+  return nodeError(
     TypeError,
     'ERR_INVALID_ARG_TYPE',
     'The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or ' +
@@ -132,22 +171,29 @@ function toText(data) {
   );
 }
 
-// Data written to a socket reaches its peer in a later poll phase; writes made before that
-// reach it together, as one read (a TCP stream keeps no message boundaries).
-function transmit(to, text) {
-  if (text === '') return;
-  if (to._inFlight !== null) {
-    to._inFlight.text += text;
-    return;
-  }
-  const packet = { text, eof: false };
-  to._inFlight = packet;
-  loop.submitNative(() => {
-    to._inFlight = null;
-    to._onRead(packet.text);
-    // libuv stops reading after a short read, so the end-of-stream behind it comes a poll later.
-    if (packet.eof) loop.submitNative(() => to._onEof());
-  });
+// What a write puts on the wire: strings as they are (long ones as bytes, so that reads can
+// split them), bytes copied, as the kernel copies them.
+function toChunk(data) {
+  if (typeof data === 'string') return data.length > 16384 ? internal.Buffer.from(data) : data;
+  if (data instanceof Uint8Array) return new Uint8Array(data);
+  throw invalidChunk(data);
+}
+
+const HIGH_WATER_MARK = 65536; // a socket's writableHighWaterMark (Node 22 and later)
+const READ_SIZE = 65536; // the most one read callback delivers (libuv's 64 KiB buffer)
+// What the kernel holds for one direction of a connection that the reader has not read yet
+// (send and receive buffers together): on Linux a fresh loopback TCP connection takes about
+// 3.7 MiB before a write waits; a Unix stream socket far less.
+const TCP_CAPACITY = 4 * 1024 * 1024;
+const PIPE_CAPACITY = 256 * 1024;
+
+// The kernel of `to` takes a chunk; a read follows in a later poll phase. Chunks that wait
+// there together are read together, up to READ_SIZE bytes a read (a TCP stream keeps no
+// message boundaries).
+function deliver(to, c, n) {
+  to._inbox.push({ c, n });
+  to._inboxBytes += n;
+  to._scheduleRead();
 }
 
 // The peer of `from` reads end-of-stream, after any data still on the way.
@@ -155,9 +201,19 @@ function sendEof(from) {
   if (from._eofSent || from._peer === null) return;
   from._eofSent = true;
   const peer = from._peer;
-  if (peer._inFlight !== null) peer._inFlight.eof = true;
-  else loop.submitNative(() => peer._onEof());
+  peer._inboxEof = true;
+  peer._scheduleRead();
 }
+
+// A native request completing: its callback runs inside it, then it is destroyed.
+function completeRequest(req, fn) {
+  loop.callback(() => {
+    loop.makeCallback(req, fn);
+    if (ah.destroyHooksExist()) ah.emitDestroy(req[asyncIdKey]);
+  });
+}
+
+const nop = () => {};
 
 // ---- the readable side --------------------------------------------------------------------
 
@@ -315,10 +371,10 @@ class Readable extends EventEmitter {
       if (rs.ended) scheduleEnd(this);
       return null;
     }
-    const text = rs.buffer.join('');
+    const chunk = joinChunks(rs.buffer);
     rs.buffer = [];
     if (rs.ended) scheduleEnd(this);
-    return this._chunk(text);
+    return this._chunk(chunk);
   }
 
   push(text) {
@@ -361,8 +417,8 @@ class Readable extends EventEmitter {
     return true;
   }
 
-  _chunk(text) {
-    return this._readableState.encoding ? text : internal.Buffer.from(text);
+  _chunk(c) {
+    return this._readableState.encoding ? asText(c) : asBuffer(c);
   }
 
   // What follows 'end' (autoDestroy for a plain readable).
@@ -414,6 +470,7 @@ function scheduleEnd(stream) {
 function normalizeConnectArgs(args) {
   let options;
   if (args[0] !== null && typeof args[0] === 'object') options = Object.assign({}, args[0]);
+  else if (typeof args[0] === 'string' && !/^\s*\d+\s*$/.test(args[0])) options = { path: args[0] };
   else {
     options = { port: args[0] };
     if (typeof args[1] === 'string') options.host = args[1];
@@ -429,18 +486,38 @@ class Socket extends Readable {
     this._handle = null;
     this._refed = true;
     this._peer = null; // the socket at the other end
-    this._inFlight = null; // data on its way to this socket
+    this._pipe = false; // a Unix domain socket (PIPEWRAP) rather than TCP
+    this._capacity = TCP_CAPACITY;
+    // The kernel's side: what it holds for this socket to read, and this socket's writes
+    // waiting for room at the peer (each a WRITEWRAP).
+    this._inbox = [];
+    this._inboxBytes = 0;
+    this._inboxEof = false;
+    this._readScheduled = false;
+    this._writeQueue = [];
+    this._flushScheduled = false;
     this._eofSent = false;
     this._refused = false;
-    this._unaccepted = ''; // bytes sent before the server accepted the connection
-    this._pending = []; // writes made while connecting
-    // onFinished: end() callbacks, called just before the 'finish' listeners (as Writable does).
+    this._connectError = null;
+    this._unaccepted = []; // chunks sent before the server accepted the connection
+    // Writable's state, as Node keeps it: bytes not written yet (`length`), the write in
+    // progress, writes buffered behind it or by cork(). onFinished: end() callbacks, called
+    // just before the 'finish' listeners.
     this._writableState = {
       ending: false,
       finished: false,
       shutdown: false,
       shutdownDone: false,
       onFinished: [],
+      length: 0,
+      writing: false,
+      writelen: 0,
+      writecb: null,
+      buffered: [],
+      corked: 0,
+      needDrain: false,
+      afterWriteTickInfo: null,
+      afterWritePending: false,
     };
     this._timer = null; // the idle timer of setTimeout()
     this.connecting = false;
@@ -475,6 +552,19 @@ class Socket extends Readable {
   get writableFinished() {
     return this._writableState.finished;
   }
+  get writableLength() {
+    return this._writableState.length;
+  }
+  get writableNeedDrain() {
+    const ws = this._writableState;
+    return !this.destroyed && !ws.ending && ws.needDrain;
+  }
+  get writableCorked() {
+    return this._writableState.corked;
+  }
+  get writableHighWaterMark() {
+    return HIGH_WATER_MARK;
+  }
   get pending() {
     return this._handle === null || this.connecting;
   }
@@ -488,6 +578,7 @@ class Socket extends Readable {
 
   connect(...args) {
     const [options, cb] = normalizeConnectArgs(args);
+    if (typeof options.path === 'string') return this._connectPipe(options.path, cb);
     const port = validPort(options.port);
     const host = options.host || options.hostname || 'localhost';
     if (cb) this.once('connect', cb);
@@ -509,6 +600,23 @@ class Socket extends Readable {
     return this;
   }
 
+  // A Unix socket path: the handle and its connect request are made at once, in the caller's
+  // context; a path nobody listens on fails in the request's completion.
+  _connectPipe(path, cb) {
+    if (cb) this.once('connect', cb);
+    this.connecting = true;
+    this._pipe = true;
+    this._capacity = PIPE_CAPACITY;
+    if (this._handle === null) this._attach(new TCP('PIPEWRAP'));
+    withTrigger(this._handle[asyncIdKey], () => {
+      const server = pipes.get(path);
+      if (server === undefined) this._connectError = uvException('ENOENT', 'connect', path);
+      else server._enqueue(this, path);
+      loop.submitIo('PIPECONNECTWRAP', () => this._afterConnect(path));
+    });
+    return this;
+  }
+
   // The connection completes at once (the kernel's backlog takes it), whenever the server
   // gets round to accepting it.
   _internalConnect(address, port) {
@@ -521,19 +629,25 @@ class Socket extends Readable {
 
   _afterConnect(address, port) {
     if (this.destroyed) return;
+    if (this._connectError !== null) {
+      this.destroy(this._connectError);
+      return;
+    }
     if (this._refused) {
       this.destroy(uvException('ECONNREFUSED', 'connect', address, port));
       return;
     }
     this.connecting = false;
     this._readableState.sync = false;
-    this.remoteAddress = address;
-    this.remotePort = port;
-    this.remoteFamily = familyOf(address);
-    this.localAddress = address;
+    if (!this._pipe) {
+      this.remoteAddress = address;
+      this.remotePort = port;
+      this.remoteFamily = familyOf(address);
+      this.localAddress = address;
+    }
     this.emit('connect');
     this.emit('ready');
-    if (this._writableState.ending) this._shutdown();
+    this._finishMaybe();
   }
 
   write(data, encoding, cb) {
@@ -548,33 +662,213 @@ class Socket extends Readable {
       });
       return false;
     }
-    const text = toText(data);
-    if (this.connecting || this._handle === null) {
-      // Writable hands the first write to the socket, which waits for 'connect' (a listener
-      // added now); the write completes there, so its callback runs inside that listener.
-      // Writes made meanwhile wait behind it and are written with it.
-      if (this._pending.length === 0) {
-        this.once('connect', () => {
-          for (const [t, c] of this._pending.splice(0)) this._send(t, c, true);
-        });
-      }
-      this._pending.push([text, cb]);
-    } else this._send(text, cb);
-    return true;
+    const chunk = toChunk(data);
+    const n = chunkLength(chunk);
+    const ws = this._writableState;
+    const callback = typeof cb === 'function' ? cb : nop;
+    ws.length += n;
+    if (ws.writing || ws.corked) ws.buffered.push({ chunk, n, callback });
+    else if (this.connecting || this._handle === null) {
+      // Writable hands the write to the socket, which waits for 'connect' (a listener added
+      // now) and writes it there, outside the write() call: its callback runs inside that
+      // listener. Writes made meanwhile are buffered behind it.
+      ws.writing = true;
+      ws.writelen = n;
+      ws.writecb = callback;
+      this.once('connect', () => {
+        if (this._nativeWrite([chunk], n, () => this._onwrite(false))) this._onwrite(false);
+      });
+    } else this._doWrite([chunk], n, callback);
+    const ret = ws.length < HIGH_WATER_MARK || ws.length === 0;
+    if (!ret) ws.needDrain = true;
+    return ret;
   }
 
-  // Writes to a loopback peer complete at once; the callback comes on the next tick.
-  // `late`: the write was queued while connecting and completes now, outside the write()
-  // call, so Writable calls back at once.
-  _send(text, cb, late) {
-    this.bytesWritten += utf8Length(text);
-    this._touch();
-    if (this._peer === null) this._unaccepted += text;
-    else if (!this._peer.destroyed) transmit(this._peer, text);
-    if (typeof cb === 'function') {
-      if (late) cb(null);
-      else loop.nextTick(cb, null);
+  cork() {
+    this._writableState.corked++;
+  }
+
+  uncork() {
+    const ws = this._writableState;
+    if (ws.corked > 0) {
+      ws.corked--;
+      if (ws.corked === 0 && !ws.writing) this._clearBuffer();
     }
+  }
+
+  // Writable's doWrite: the write either completes during the call (the kernel took it all;
+  // the callback comes in a tick queued here) or later, from its WRITEWRAP.
+  _doWrite(chunks, n, cb) {
+    const ws = this._writableState;
+    ws.writing = true;
+    ws.writelen = n;
+    ws.writecb = cb;
+    if (this._nativeWrite(chunks, n, () => this._onwrite(false))) this._onwrite(true);
+  }
+
+  _onwrite(sync) {
+    const ws = this._writableState;
+    const cb = ws.writecb || nop;
+    ws.writecb = null;
+    ws.writing = false;
+    ws.length -= ws.writelen;
+    ws.writelen = 0;
+    if (ws.buffered.length > 0) this._clearBuffer();
+    if (!sync) {
+      this._afterWrite(1, cb);
+      return;
+    }
+    const needTick = (ws.needDrain && ws.length === 0) || cb !== nop;
+    if (cb === nop) {
+      if (!ws.afterWritePending && needTick) {
+        ws.afterWritePending = true;
+        loop.nextTick(() => this._afterWrite(1, cb));
+      } else if (ws.ending) this._finishMaybe();
+    } else if (ws.afterWriteTickInfo !== null && ws.afterWriteTickInfo.cb === cb) {
+      ws.afterWriteTickInfo.count++;
+    } else {
+      const info = { count: 1, cb };
+      ws.afterWriteTickInfo = info;
+      ws.afterWritePending = true;
+      loop.nextTick(() => {
+        ws.afterWriteTickInfo = null;
+        this._afterWrite(info.count, info.cb);
+      });
+    }
+  }
+
+  _afterWrite(count, cb) {
+    const ws = this._writableState;
+    ws.afterWritePending = false;
+    if (!ws.ending && ws.needDrain && !this.destroyed && ws.length === 0) {
+      ws.needDrain = false;
+      this.emit('drain');
+    }
+    while (count-- > 0) cb(null);
+    if (ws.ending) this._finishMaybe();
+  }
+
+  // Buffered writes go out together (the socket's writev), one callback for the batch.
+  _clearBuffer() {
+    const ws = this._writableState;
+    if (ws.corked || this.destroyed || ws.buffered.length === 0) return;
+    const list = ws.buffered.splice(0);
+    if (list.length === 1) {
+      this._doWrite([list[0].chunk], list[0].n, list[0].callback);
+      return;
+    }
+    let n = 0;
+    for (const b of list) n += b.n;
+    const all = list.every((b) => b.callback === nop)
+      ? nop
+      : (err) => {
+        for (const b of list) b.callback(err);
+      };
+    this._doWrite(list.map((b) => b.chunk), n, all);
+  }
+
+  // The native write: true when the kernel took every byte at once (libuv's try-write), else
+  // the rest waits in a WRITEWRAP made now (triggered by the handle, in the caller's context)
+  // that completes once the peer has read enough.
+  _nativeWrite(chunks, n, onComplete) {
+    this.bytesWritten += n;
+    this._touch();
+    const peer = this._peer;
+    if (peer === null) {
+      for (const c of chunks) this._unaccepted.push(c);
+      return true;
+    }
+    let rest = chunks.map((c) => ({ c, n: chunkLength(c) }));
+    if (this._writeQueue.length === 0) {
+      rest = this._push(rest);
+      if (rest.length === 0) return true;
+    }
+    const req = withTrigger(this._handle[asyncIdKey], () => {
+      const r = {};
+      loop.initAsyncResource(r, 'WRITEWRAP');
+      return r;
+    });
+    this._writeQueue.push({ rest, req, onComplete });
+    return false;
+  }
+
+  // Hand the peer's kernel as much as it has room for; what is left over.
+  _push(entries) {
+    const peer = this._peer;
+    if (peer === null || peer.destroyed) return [];
+    let room = this._capacity - peer._inboxBytes;
+    let i = 0;
+    for (; i < entries.length; i++) {
+      const e = entries[i];
+      if (e.n <= room) {
+        deliver(peer, e.c, e.n);
+        room -= e.n;
+        continue;
+      }
+      if (room > 0 && typeof e.c !== 'string') {
+        deliver(peer, e.c.subarray(0, room), room);
+        entries[i] = { c: e.c.subarray(room), n: e.n - room };
+      }
+      break;
+    }
+    return entries.slice(i);
+  }
+
+  // The peer read: waiting writes move on in the next poll phase, each completing (in its
+  // WRITEWRAP) once all its bytes are in.
+  _scheduleFlush() {
+    if (this._flushScheduled || this._writeQueue.length === 0) return;
+    this._flushScheduled = true;
+    loop.submitNative(() => {
+      this._flushScheduled = false;
+      while (this._writeQueue.length > 0) {
+        const w = this._writeQueue[0];
+        w.rest = this._push(w.rest);
+        if (w.rest.length > 0) return;
+        this._writeQueue.shift();
+        completeRequest(w.req, () => {
+          if (!this.destroyed) w.onComplete();
+        });
+      }
+    });
+  }
+
+  // A read of the handle in the next poll phase: up to READ_SIZE bytes of what the kernel
+  // holds; end-of-stream comes in a read of its own, a poll after the data.
+  _scheduleRead() {
+    if (this._readScheduled || (this._inbox.length === 0 && !this._inboxEof)) return;
+    this._readScheduled = true;
+    loop.submitNative(() => {
+      this._readScheduled = false;
+      if (this._inbox.length > 0) {
+        const taken = [];
+        let n = 0;
+        while (this._inbox.length > 0 && n < READ_SIZE) {
+          const e = this._inbox[0];
+          if (n + e.n <= READ_SIZE) {
+            taken.push(e.c);
+            n += e.n;
+            this._inbox.shift();
+          } else if (typeof e.c !== 'string') {
+            const part = READ_SIZE - n;
+            taken.push(e.c.subarray(0, part));
+            this._inbox[0] = { c: e.c.subarray(part), n: e.n - part };
+            n += part;
+          } else if (taken.length === 0) {
+            taken.push(e.c);
+            n += e.n;
+            this._inbox.shift();
+          } else break;
+        }
+        this._inboxBytes -= n;
+        this._onRead(joinChunks(taken), n);
+        if (this._peer !== null) this._peer._scheduleFlush();
+        this._scheduleRead();
+      } else if (this._inboxEof) {
+        this._inboxEof = false;
+        this._onEof();
+      }
+    });
   }
 
   end(data, encoding, cb) {
@@ -591,10 +885,23 @@ class Socket extends Readable {
       if (ws.finished) loop.nextTick(cb);
       else ws.onFinished.push(cb);
     }
+    if (ws.corked) {
+      ws.corked = 1;
+      this.uncork();
+    }
     if (ws.ending) return this;
     ws.ending = true;
-    if (!this.connecting && this._handle !== null) this._shutdown();
+    this._finishMaybe();
     return this;
+  }
+
+  // Once ending and every write is done, the socket shuts its side down (Writable's _final),
+  // in the context of whatever completed last.
+  _finishMaybe() {
+    const ws = this._writableState;
+    if (!ws.ending || ws.length > 0 || ws.writing || ws.buffered.length > 0) return;
+    if (this.connecting || this._handle === null) return;
+    this._shutdown();
   }
 
   _shutdown() {
@@ -631,12 +938,12 @@ class Socket extends Readable {
 
   // Bytes read (native): into the stream under the socket's handle, or straight to a consumer
   // (the http server's parser reads the handle itself, as Node's does).
-  _onRead(text) {
+  _onRead(chunk, n) {
     if (this.destroyed || this._handle === null) return;
-    this.bytesRead += utf8Length(text);
+    this.bytesRead += n;
     this._touch();
-    if (this._consumer) this._consumer(text);
-    else loop.makeCallback(this._handle, () => this.push(text));
+    if (this._consumer) this._consumer(asText(chunk));
+    else loop.makeCallback(this._handle, () => this.push(chunk));
   }
 
   // The server closed before accepting this connection (native).
@@ -660,6 +967,7 @@ class Socket extends Readable {
     this.readable = false;
     this.connecting = false;
     this._clearTimer();
+    this._writeQueue = [];
     sendEof(this);
     // The stream's own bookkeeping tick (which carries the error, if any) comes before the
     // server hears of the closed connection.
@@ -751,7 +1059,7 @@ class Socket extends Readable {
 // A connection arrives (native): the accepted handle is made outside any callback, triggered
 // by the server; then the server's onconnection runs under the server's handle.
 function accept(server, client, address) {
-  const handle = withTrigger(server._asyncId, () => new TCP('TCPWRAP'));
+  const handle = withTrigger(server._asyncId, () => new TCP(server._pipe !== null ? 'PIPEWRAP' : 'TCPWRAP'));
   loop.makeCallback(server._handle, () => {
     const socket = new Socket({ handle, allowHalfOpen: server.allowHalfOpen });
     const clientPort = client.localPort;
@@ -759,18 +1067,20 @@ function accept(server, client, address) {
     const seen = server._host === null && isIPv4(address) ? `::ffff:${address}` : address;
     socket._peer = client;
     client._peer = socket;
-    client.localPort = clientPort;
-    socket.localAddress = seen;
-    socket.localPort = server._port;
-    socket.remoteAddress = seen;
-    socket.remotePort = clientPort;
-    socket.remoteFamily = familyOf(seen);
+    if (server._pipe !== null) {
+      socket._pipe = true;
+      socket._capacity = PIPE_CAPACITY;
+    } else {
+      client.localPort = clientPort;
+      socket.localAddress = seen;
+      socket.localPort = server._port;
+      socket.remoteAddress = seen;
+      socket.remotePort = clientPort;
+      socket.remoteFamily = familyOf(seen);
+    }
     socket.server = server;
     socket._server = server;
-    if (client._unaccepted !== '') {
-      transmit(socket, client._unaccepted);
-      client._unaccepted = '';
-    }
+    for (const c of client._unaccepted.splice(0)) deliver(socket, c, chunkLength(c));
     if (client._writableState.shutdownDone || client.destroyed) sendEof(client);
     server._connections++;
     if (server.pauseOnConnect) socket.pause();
@@ -795,6 +1105,7 @@ class Server extends EventEmitter {
     this._connections = 0;
     this._port = null;
     this._host = null;
+    this._pipe = null; // the Unix socket path it listens on
     this._refed = true;
     this._backlog = []; // [client socket, address] connected but not accepted yet
     this._acceptScheduled = false;
@@ -810,6 +1121,19 @@ class Server extends EventEmitter {
     const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     let port;
     let host;
+    const path = args[0] !== null && typeof args[0] === 'object' ? args[0].path : args[0];
+    if (typeof path === 'string' && !/^\s*\d+\s*$/.test(path)) {
+      if (this._handle !== null) {
+        throw nodeError(
+          Error,
+          'ERR_SERVER_ALREADY_LISTEN',
+          'Listen method has been called more than once without closing.',
+        );
+      }
+      if (cb) this.once('listening', cb);
+      this._setupPipe(path);
+      return this;
+    }
     if (args[0] !== null && typeof args[0] === 'object') {
       port = args[0].port;
       host = args[0].host;
@@ -856,6 +1180,23 @@ class Server extends EventEmitter {
     });
   }
 
+  // A Unix socket path: the handle is made at once, in the caller's context.
+  _setupPipe(path) {
+    if (pipes.has(path)) {
+      const err = uvException('EADDRINUSE', 'listen', path);
+      loop.nextTick(() => this.emit('error', err));
+      return;
+    }
+    this._handle = new TCP('PIPESERVERWRAP');
+    this._asyncId = this._handle[asyncIdKey];
+    if (this._refed) loop.refHandle(1);
+    this._pipe = path;
+    pipes.set(path, this);
+    withTrigger(this._asyncId, loop.nextTick, () => {
+      if (this._handle !== null) this.emit('listening');
+    });
+  }
+
   _enqueue(client, address) {
     this._backlog.push([client, address]);
     if (!this._acceptScheduled) {
@@ -878,6 +1219,7 @@ class Server extends EventEmitter {
 
   address() {
     if (this._handle === null) return null;
+    if (this._pipe !== null) return this._pipe;
     const address = this._host === null ? '::' : this._host;
     return { address, family: familyOf(address), port: this._port };
   }
@@ -894,7 +1236,8 @@ class Server extends EventEmitter {
     if (this._handle !== null) {
       const handle = this._handle;
       this._handle = null;
-      listening.delete(this._port);
+      if (this._pipe !== null) pipes.delete(this._pipe);
+      else listening.delete(this._port);
       if (this._refed) loop.refHandle(-1);
       loop.closeHandle(handle, null);
       // Connections nobody accepted are reset.

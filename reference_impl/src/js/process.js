@@ -46,6 +46,25 @@ process.hrtime = hrtime;
 process.memoryUsage = () => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 });
 process.stdout = { write: (s) => (host.write(1, String(s)), true), isTTY: false, fd: 1 };
 process.stderr = { write: (s) => (host.write(2, String(s)), true), isTTY: false, fd: 2 };
+// stdin: a Readable made on first access, with fd 0. The prelude has read the run's stdin to its
+// end, so the stream ends when read; it holds no handle, so it keeps nothing alive.
+let stdin;
+Object.defineProperty(process, 'stdin', {
+  configurable: true,
+  enumerable: true,
+  get() {
+    if (stdin === undefined) {
+      const { Readable } = internal.need('stream', 'internal/stream.js');
+      stdin = new Readable({
+        read() {
+          this.push(null);
+        },
+      });
+      stdin.fd = 0;
+    }
+    return stdin;
+  },
+});
 
 // Leave now: no 'exit' event (process.reallyExit, fatal hook errors).
 internal.reallyExit = (code) => host.exit(code | 0);

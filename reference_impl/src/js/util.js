@@ -57,8 +57,11 @@ class Buffer extends Uint8Array {
     b.set(value);
     return b;
   }
-  static alloc(n) {
-    return new Buffer(n);
+  static alloc(n, fill) {
+    const b = new Buffer(n);
+    if (typeof fill === 'number') b.fill(fill & 255);
+    else if (typeof fill === 'string' && fill.length === 1 && fill.charCodeAt(0) < 0x80) b.fill(fill.charCodeAt(0));
+    return b;
   }
   static isBuffer(v) {
     return v instanceof Buffer;
