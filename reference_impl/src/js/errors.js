@@ -2,14 +2,28 @@
 // a case printing `e.message` sees the same text.
 
 // A small model of util.inspect, enough for the values argument errors show: primitives,
-// arrays, plain and class-instance objects, null-prototype objects, Map, Set, Date, RegExp.
+// arrays, plain and class-instance objects, null-prototype objects, Map, Set, Date, RegExp,
+// boxed primitives, with Node's line breaking (compact 3, lines of 80) and array grouping.
+const BREAK_LENGTH = 80;
+
+// Control characters, DEL and C1 controls, a backslash and the quote are escaped, as Node's
+// strEscape does.
+function escapeChar(c) {
+  const code = c.charCodeAt(0);
+  const named = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r', 92: '\\\\' };
+  if (named[code] !== undefined) return named[code];
+  if (code < 0x100) return `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  return `\\u${code.toString(16)}`;
+}
+
 function quote(str) {
   let q = "'";
   if (str.includes("'")) {
     if (!str.includes('"')) q = '"';
     else if (!str.includes('`') && !str.includes('${')) q = '`';
   }
-  const body = str.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`);
+  const special = /[\x00-\x1f\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  const body = str.replace(special, escapeChar).replace(new RegExp(q, 'g'), `\\${q}`);
   return q + body + q;
 }
 
@@ -19,11 +33,99 @@ function keyText(k) {
   return /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
 }
 
-function inspectValue(v, depth, nested) {
+function isBelowBreakLength(output, start) {
+  let total = output.length + start;
+  if (total + output.length > BREAK_LENGTH) return false;
+  for (const entry of output) {
+    total += entry.length;
+    if (total > BREAK_LENGTH) return false;
+  }
+  return true;
+}
+
+// Node's groupArrayElements: more than six short array entries are set out in columns.
+// `more` says whether the last entry is the `... N more items` line.
+function groupArrayElements(output, indent, value, more) {
+  let totalLength = 0;
+  let maxLength = 0;
+  const outputLength = more ? output.length - 1 : output.length;
+  const separatorSpace = 2;
+  const dataLen = new Array(outputLength);
+  for (let i = 0; i < outputLength; i++) {
+    const len = output[i].length;
+    dataLen[i] = len;
+    totalLength += len + separatorSpace;
+    if (maxLength < len) maxLength = len;
+  }
+  const actualMax = maxLength + separatorSpace;
+  if (actualMax * 3 + indent < BREAK_LENGTH
+    && (totalLength / actualMax > 5 || maxLength <= 6)) {
+    const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+    const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+    const columns = Math.min(
+      Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+      Math.floor((BREAK_LENGTH - indent) / actualMax),
+      3 * 4,
+      15,
+    );
+    if (columns <= 1) return output;
+    const maxLineLength = [];
+    for (let i = 0; i < columns; i++) {
+      let lineLength = 0;
+      for (let j = i; j < output.length; j += columns) {
+        if (dataLen[j] > lineLength) lineLength = dataLen[j];
+      }
+      maxLineLength.push(lineLength + separatorSpace);
+    }
+    let padStart = true;
+    for (let i = 0; i < output.length; i++) {
+      if (typeof value[i] !== 'number' && typeof value[i] !== 'bigint') {
+        padStart = false;
+        break;
+      }
+    }
+    const grouped = [];
+    for (let i = 0; i < outputLength; i += columns) {
+      const max = Math.min(i + columns, outputLength);
+      let str = '';
+      let j = i;
+      for (; j < max - 1; j++) {
+        const cell = `${output[j]}, `;
+        str += padStart ? cell.padStart(maxLineLength[j - i]) : cell.padEnd(maxLineLength[j - i]);
+      }
+      str += padStart ? output[j].padStart(maxLineLength[j - i] - separatorSpace) : output[j];
+      grouped.push(str);
+    }
+    if (more) grouped.push(output[outputLength]);
+    return grouped;
+  }
+  return output;
+}
+
+// Node's reduceToSingleString with compact 3: one line when it fits, else one entry (or one
+// group of array entries) a line.
+function joinEntries(output, open, close, indent, array, more) {
+  const entries = output.length;
+  if (array !== undefined && entries > 6) output = groupArrayElements(output, indent, array, more);
+  if (entries === output.length && isBelowBreakLength(output, output.length + indent + open.length + 10)) {
+    const joined = output.join(', ');
+    if (!joined.includes('\n')) return `${open} ${joined} ${close}`;
+  }
+  const ind = `\n${' '.repeat(indent)}`;
+  return `${open}${ind}  ${output.join(`,${ind}  `)}${ind}${close}`;
+}
+
+// `indent` is the column the value starts at in a multi-line parent (Node's indentationLvl).
+function inspectValue(v, depth, nested, indent = 0) {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   switch (typeof v) {
-    case 'string': return nested ? quote(v) : quote(v);
+    case 'string':
+      // A long string is shown line by line, joined with ` +`.
+      if (v.length > 16 && v.length > BREAK_LENGTH - indent - 4) {
+        return v.split(/(?<=\n)/).map(quote).join(` +\n${' '.repeat(indent + 2)}`);
+      }
+      return quote(v);
     case 'number': return Object.is(v, -0) ? '-0' : String(v);
     case 'bigint': return `${v}n`;
     case 'boolean': return String(v);
@@ -41,27 +143,36 @@ function inspectValue(v, depth, nested) {
   if (boxed !== undefined) return boxed;
   const proto = Object.getPrototypeOf(v);
   const ctor = constructorName(v);
+  const inner = (x) => inspectValue(x, depth - 1, true, indent + 2);
   if (Array.isArray(v)) {
     if (depth < 0 && v.length > 0) return '[Array]';
-    // Runs of holes show as `<N empty items>`.
-    const items = [];
-    for (let i = 0; i < v.length;) {
-      let holes = 0;
-      while (i < v.length && !Object.prototype.hasOwnProperty.call(v, i)) { holes++; i++; }
-      if (holes > 0) items.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`);
-      else items.push(inspectValue(v[i++], depth - 1, true));
+    // At most 100 entries; runs of holes show as `<N empty items>`.
+    const output = [];
+    let i = 0;
+    while (i < v.length && output.length < 100) {
+      if (Object.prototype.hasOwnProperty.call(v, i)) {
+        output.push(inner(v[i++]));
+        continue;
+      }
+      let j = i;
+      while (j < v.length && !Object.prototype.hasOwnProperty.call(v, j)) j++;
+      output.push(`<${j - i} empty item${j - i > 1 ? 's' : ''}>`);
+      i = j;
     }
-    return items.length === 0 ? '[]' : `[ ${items.join(', ')} ]`;
+    const more = v.length - i;
+    if (more > 0) output.push(`... ${more} more item${more > 1 ? 's' : ''}`);
+    const open = ctor === 'Array' ? '[' : `${ctor}(${v.length}) [`;
+    return output.length === 0 ? `${open}]` : joinEntries(output, open, ']', indent, v, more > 0);
   }
   if (v instanceof Map) {
     if (depth < 0) return '[Map]';
-    const items = [...v].map(([k, x]) => `${inspectValue(k, depth - 1, true)} => ${inspectValue(x, depth - 1, true)}`);
-    return items.length === 0 ? `Map(0) {}` : `Map(${v.size}) { ${items.join(', ')} }`;
+    const output = [...v].map(([k, x]) => `${inner(k)} => ${inner(x)}`);
+    return output.length === 0 ? `Map(0) {}` : joinEntries(output, `Map(${v.size}) {`, '}', indent);
   }
   if (v instanceof Set) {
     if (depth < 0) return '[Set]';
-    const items = [...v].map((x) => inspectValue(x, depth - 1, true));
-    return items.length === 0 ? `Set(0) {}` : `Set(${v.size}) { ${items.join(', ')} }`;
+    const output = [...v].map(inner);
+    return output.length === 0 ? `Set(0) {}` : joinEntries(output, `Set(${v.size}) {`, '}', indent);
   }
   const prefix = proto === null
     ? '[Object: null prototype] '
@@ -74,8 +185,8 @@ function inspectValue(v, depth, nested) {
     return proto === null ? '[Object: null prototype]' : `[${ctor || 'Object'}]`;
   }
   if (keys.length === 0) return `${prefix}{}`;
-  const items = keys.map((k) => `${keyText(k)}: ${inspectValue(v[k], depth - 1, true)}`);
-  return `${prefix}{ ${items.join(', ')} }`;
+  const output = keys.map((k) => `${keyText(k)}: ${inner(v[k])}`);
+  return joinEntries(output, `${prefix}{`, '}', indent);
 }
 
 // The name inspect shows before an object: the first `constructor` on the prototype chain,
