@@ -58,6 +58,10 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
         "a worker cannot listen on or connect to loopback TCP sockets",
     ),
     (
+        "pipe",
+        "a worker cannot listen on or connect to Unix domain sockets",
+    ),
+    (
         "process-exit",
         "a worker has no process lifetime: workerd never emits process 'exit' or 'beforeExit'",
     ),

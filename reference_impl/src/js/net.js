@@ -2,7 +2,8 @@
 // runtime and a connection joins two sockets directly, so nothing leaves the process. What
 // Node's native layer would do asynchronously (accepting, connecting, reading, shutting down,
 // closing) is delivered by the loop, each step under a resource of Node's type (TCPSERVERWRAP,
-// TCPWRAP, TCPCONNECTWRAP, SHUTDOWNWRAP, GETADDRINFOREQWRAP) with Node's trigger.
+// TCPWRAP, TCPCONNECTWRAP, SHUTDOWNWRAP, WRITEWRAP, GETADDRINFOREQWRAP, and PIPESERVERWRAP,
+// PIPEWRAP, PIPECONNECTWRAP for Unix socket paths) with Node's trigger.
 
 const { nodeError } = internal.errors;
 const ah = internal.asyncHooks;
