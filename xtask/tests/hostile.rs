@@ -112,8 +112,17 @@ fn attacks_fail_for_an_unprivileged_user_too() {
     }
     hand_over(t);
 
-    for pool in [false, true] {
-        let mut c = if is_root() {
+    // As root, a third run: the harness itself as root, made to take the fallback for machines
+    // that refuse user namespaces (bwrap as root, `setpriv` to nobody inside).
+    let runs: &[(bool, bool)] = if is_root() {
+        &[(false, false), (true, false), (false, true)]
+    } else {
+        &[(false, false), (true, false)]
+    };
+    for &(pool, as_root) in runs {
+        let mut c = if as_root {
+            Command::new(bin.join("xtask"))
+        } else if is_root() {
             let mut c = Command::new("setpriv");
             c.args(["--reuid", NOBODY, "--regid", NOBODY, "--clear-groups", "--"]);
             c.arg(bin.join("xtask"));
@@ -137,10 +146,28 @@ fn attacks_fail_for_an_unprivileged_user_too() {
             .env(canary, "the harness's secret")
             .env("AH_PROJECT_ROOT", &project)
             .current_dir(t);
+        if as_root {
+            c.env("AH_SANDBOX_IDENTITY", "setpriv");
+        }
         let (code, out) = finish(c);
         assert!(
             out.contains("sandbox: bwrap"),
             "the run says how it is confined:\n{out}"
+        );
+        // Dropped to nobody before the run, the harness is an ordinary user; run as root and
+        // told to, it takes the setpriv fallback.
+        let (how, not) = if as_root {
+            ("; as user nobody", "user namespace")
+        } else {
+            ("; in a user namespace", "as user nobody")
+        };
+        let line = out
+            .lines()
+            .find(|l| l.contains("sandbox: bwrap"))
+            .unwrap_or("");
+        assert!(
+            line.contains(how) && !line.contains(not),
+            "pool {pool}, as root {as_root}: {line}"
         );
         // Every case passes, but the oversized write, which may also end by SIGXFSZ, and,
         // pooled, the forger of replies, whose own verdict is its own affair (an ERROR).

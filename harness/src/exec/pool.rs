@@ -197,7 +197,7 @@ impl PoolAdapter {
                 .sandbox
                 .command(Path::new(&args[0]), &args[1..], home.path(), &view);
         let confined = self.inner.sandbox.is_on();
-        let runs_as = self.inner.sandbox.runs_as();
+        let setup = crate::exec::sandbox::ChildSetup::of(&self.inner.sandbox);
         let (reply_r, reply_w) =
             std::io::pipe().map_err(|e| format!("cannot create the pool's reply pipe: {e}"))?;
         let (job_r, job_w) =
@@ -218,15 +218,11 @@ impl PoolAdapter {
             .stderr(Stdio::piped())
             .process_group(0);
         // SAFETY: the closure runs in the forked child before exec and only makes system calls
-        // (getrlimit, setrlimit, fcntl, dup2), which are async-signal-safe.
+        // (getrlimit, setrlimit, fchown, fcntl, dup2, setgroups, setgid, setuid), which are
+        // async-signal-safe.
         unsafe {
             cmd.pre_exec(move || {
-                if confined {
-                    crate::exec::sandbox::apply_limits()?;
-                }
-                if let Some(uid) = runs_as {
-                    crate::exec::sandbox::hand_over(&[1, 2, reply_fd, job_fd], uid)?;
-                }
+                setup.enter(&[1, 2, reply_fd, job_fd])?;
                 // Copy both out of the way first, so that placing one cannot overwrite the
                 // other; the copies close on exec.
                 let r = libc::fcntl(reply_fd, libc::F_DUPFD_CLOEXEC, 100);
@@ -241,7 +237,8 @@ impl PoolAdapter {
                 {
                     return Err(std::io::Error::last_os_error());
                 }
-                Ok(())
+                // Last: everything above may need root.
+                setup.leave()
             });
         }
         // The process is started, and waited for, by a thread of its own that lives exactly as

@@ -15,7 +15,7 @@ use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::exec::sandbox::{self, Sandbox, View};
+use crate::exec::sandbox::{self, ChildSetup, Sandbox, View};
 
 /// Process groups of runs under way, so that an interrupted harness can kill them all.
 static LIVE_GROUPS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
@@ -250,7 +250,10 @@ fn spawn_retrying_busy(cmd: &mut Command) -> std::io::Result<std::process::Child
 pub fn run(spec: &Spec) -> Output {
     let start = Instant::now();
     let confined = matches!(&spec.confine, Some((Sandbox::On(_), _)));
-    let runs_as = spec.confine.as_ref().and_then(|(s, _)| s.runs_as());
+    let setup = spec
+        .confine
+        .as_ref()
+        .map_or(ChildSetup::none(), |(s, _)| ChildSetup::of(s));
     let failed = |msg: String| Output {
         ended: Ended::SpawnFailed(msg),
         confined,
@@ -282,16 +285,11 @@ pub fn run(spec: &Spec) -> Output {
         .stderr(Stdio::piped())
         .process_group(0);
     // SAFETY: the closure runs in the forked child before exec and only makes system calls
-    // (getrlimit, setrlimit, fchown, dup2, fcntl), which are async-signal-safe; it touches no
-    // memory shared with the parent.
+    // (getrlimit, setrlimit, fchown, dup2, fcntl, setgroups, setgid, setuid), which are
+    // async-signal-safe; it touches no memory shared with the parent.
     unsafe {
         cmd.pre_exec(move || {
-            if confined {
-                sandbox::apply_limits()?;
-            }
-            if let Some(uid) = runs_as {
-                sandbox::hand_over(&[0, 1, 2, chan_fd], uid)?;
-            }
+            setup.enter(&[0, 1, 2, chan_fd])?;
             if chan_fd == 3 {
                 let flags = libc::fcntl(3, libc::F_GETFD);
                 if flags < 0 || libc::fcntl(3, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
@@ -300,7 +298,8 @@ pub fn run(spec: &Spec) -> Output {
             } else if libc::dup2(chan_fd, 3) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
-            Ok(())
+            // Last: everything above may need root.
+            setup.leave()
         });
     }
     let mut child = match spawn_retrying_busy(&mut cmd) {

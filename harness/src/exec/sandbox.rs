@@ -5,9 +5,9 @@
 //! under bubblewrap (`bwrap`, Debian's `bubblewrap`), a small tool made for exactly this, in
 //! its own PID, network, mount, IPC and UTS namespaces:
 //! - the filesystem is a fresh root holding, read-only, the system directories a runtime needs
-//!   (`/usr` and its `/bin`, `/lib` links, a few files of `/etc`) and the runtime's own
-//!   install; read-write only the case's temp dir and a private `/tmp`. The checkout, `$HOME`,
-//!   the reports and other cases' dirs are not there at all;
+//!   (`/usr` and its `/bin`, `/lib` links, `/etc` as an unprivileged user reads it) and the
+//!   runtime's own install; read-write only the case's temp dir and a private `/tmp`. The
+//!   checkout, `$HOME`, the reports and other cases' dirs are not there at all;
 //! - `/proc` is the sandbox's own: the harness and other cases are not in it;
 //! - the network has loopback only;
 //! - every process the case starts is in the PID namespace and dies with it, detached or
@@ -16,7 +16,8 @@
 //!   a run passes on purpose (the trace channel) are closed on exec;
 //! - resource limits bound data memory, file size, open files and processes ([`LIMITS`]);
 //! - as root, the runtime runs as the unprivileged user `nobody` (65534) with no capabilities,
-//!   so that the process limit applies and the host's files keep their permissions too.
+//!   so that the process limit applies and the host's files keep their permissions too
+//!   ([`Identity`] says how).
 //!
 //! When the sandbox cannot be made (bwrap missing, user namespaces refused) a run stops before
 //! it starts, with what to do ([`Unavailable`]), unless the user asked for `--no-sandbox`; the
@@ -68,7 +69,8 @@ impl Limit {
 pub enum Unavailable {
     /// No `bwrap` on PATH (or in /usr/bin).
     NotInstalled,
-    /// As root, `setpriv` (util-linux) is needed to drop to `nobody` inside the sandbox.
+    /// As root, where user namespaces are refused, `setpriv` (util-linux) is needed to drop
+    /// to `nobody` inside the sandbox.
     NoSetpriv,
     /// bwrap is there but could not make the namespaces: what it said.
     Refused(String),
@@ -84,7 +86,7 @@ impl fmt::Display for Unavailable {
             ),
             Unavailable::NoSetpriv => write!(
                 f,
-                "running as root, the sandbox drops to user nobody with `setpriv` (util-linux), which is not in /usr/bin: install util-linux, {OR}"
+                "running as root on a machine that refuses user namespaces to other users, the sandbox drops to user nobody with `setpriv` (util-linux), which is not in /usr/bin: install util-linux, or allow user namespaces, {OR}"
             ),
             Unavailable::Refused(why) => write!(
                 f,
@@ -99,8 +101,22 @@ impl fmt::Display for Unavailable {
 pub struct Bwrap {
     program: PathBuf,
     version: String,
-    /// Running as root: drop to [`UNPRIVILEGED`] inside, with this `setpriv`.
-    setpriv: Option<PathBuf>,
+    identity: Identity,
+}
+
+/// Whose the confined process is, and how it got there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// The harness is not root: bwrap makes a user namespace and drops every capability; the
+    /// case runs as the harness's own user.
+    Own,
+    /// The harness is root and the kernel allows unprivileged user namespaces: the forked
+    /// child becomes [`UNPRIVILEGED`] before it execs bwrap, which then works as for any user.
+    /// One exec fewer than [`Identity::Setpriv`], and bwrap itself never holds root.
+    DropFirst,
+    /// The harness is root and user namespaces are refused: bwrap runs as root without a user
+    /// namespace, and this `setpriv` drops to [`UNPRIVILEGED`] with no capabilities inside.
+    Setpriv(PathBuf),
 }
 
 /// How the processes of a run are confined.
@@ -119,27 +135,6 @@ pub struct View {
     /// Read-write (the case's temp dir).
     pub write: Vec<PathBuf>,
 }
-
-/// Files of `/etc` a runtime may read: name lookup for loopback, TLS roots, the dynamic
-/// loader's cache, the time zone. Nothing else of `/etc` is there.
-const ETC: &[&str] = &[
-    "/etc/hosts",
-    "/etc/host.conf",
-    "/etc/nsswitch.conf",
-    "/etc/resolv.conf",
-    "/etc/gai.conf",
-    "/etc/services",
-    "/etc/protocols",
-    "/etc/passwd",
-    "/etc/group",
-    "/etc/localtime",
-    "/etc/ld.so.cache",
-    "/etc/ld.so.conf",
-    "/etc/ld.so.conf.d",
-    "/etc/ssl",
-    "/etc/ca-certificates",
-    "/etc/alternatives",
-];
 
 /// Top-level system directories, bound read-only, or re-made as the links they are (merged
 /// `/usr` systems link `/bin` and `/lib` into it).
@@ -175,15 +170,6 @@ impl Sandbox {
             None => find_on_path("bwrap"),
         }
         .ok_or(Unavailable::NotInstalled)?;
-        let setpriv = if is_root() {
-            Some(
-                Path::new("/usr/bin/setpriv")
-                    .canonicalize()
-                    .map_err(|_| Unavailable::NoSetpriv)?,
-            )
-        } else {
-            None
-        };
         let version = std::process::Command::new(&program)
             .arg("--version")
             .output()
@@ -191,30 +177,67 @@ impl Sandbox {
             .and_then(|o| String::from_utf8(o.stdout).ok())
             .and_then(|s| s.split_whitespace().last().map(str::to_string))
             .unwrap_or_else(|| "unknown".into());
-        let sandbox = Sandbox::On(Arc::new(Bwrap {
-            program,
-            version,
-            setpriv,
-        }));
+        let make = |identity: Identity| {
+            Sandbox::On(Arc::new(Bwrap {
+                program: program.clone(),
+                version: version.clone(),
+                identity,
+            }))
+        };
+        if !is_root() {
+            let sandbox = make(Identity::Own);
+            return sandbox.try_once().map(|()| sandbox);
+        }
+        // Root: the cheaper way first; setpriv where user namespaces are refused (or where
+        // `AH_SANDBOX_IDENTITY=setpriv` asks for it: the tests run the fallback that way).
+        let refused = if std::env::var("AH_SANDBOX_IDENTITY").as_deref() == Ok("setpriv") {
+            Unavailable::Refused("AH_SANDBOX_IDENTITY=setpriv".into())
+        } else {
+            let first = make(Identity::DropFirst);
+            match first.try_once() {
+                Ok(()) => return Ok(first),
+                Err(e) => e,
+            }
+        };
+        let setpriv = Path::new("/usr/bin/setpriv")
+            .canonicalize()
+            .map_err(|_| Unavailable::NoSetpriv)?;
+        let second = make(Identity::Setpriv(setpriv));
+        match second.try_once() {
+            Ok(()) => Ok(second),
+            Err(Unavailable::Refused(why)) => Err(Unavailable::Refused(format!(
+                "{why} (and, dropping to nobody first: {refused})"
+            ))),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Run `/bin/true` with the namespaces, view and identity a case gets.
+    fn try_once(&self) -> Result<(), Unavailable> {
         let dir = tempfile::Builder::new()
             .prefix("ah-sandbox-probe-")
             .tempdir()
             .map_err(|e| Unavailable::Refused(format!("cannot create a temp dir: {e}")))?;
-        sandbox
-            .prepare_dir(dir.path())
+        self.prepare_dir(dir.path())
             .map_err(|e| Unavailable::Refused(format!("cannot hand over a temp dir: {e}")))?;
         let view = View {
             write: vec![dir.path().to_path_buf()],
             ..View::default()
         };
-        let (prog, args) = sandbox.command(Path::new("/bin/true"), &[], dir.path(), &view);
-        let out = std::process::Command::new(prog)
-            .args(args)
-            .stdin(std::process::Stdio::null())
+        let (prog, args) = self.command(Path::new("/bin/true"), &[], dir.path(), &view);
+        let mut cmd = std::process::Command::new(prog);
+        cmd.args(args).stdin(std::process::Stdio::null());
+        if let Some(uid) = self.drops_to() {
+            // SAFETY: the closure only makes system calls (setgroups, setgid, setuid).
+            unsafe {
+                std::os::unix::process::CommandExt::pre_exec(&mut cmd, move || become_user(uid));
+            }
+        }
+        let out = cmd
             .output()
             .map_err(|e| Unavailable::Refused(format!("cannot start bwrap: {e}")))?;
         if out.status.success() {
-            Ok(sandbox)
+            Ok(())
         } else {
             let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
             Err(Unavailable::Refused(if said.is_empty() {
@@ -235,10 +258,10 @@ impl Sandbox {
             Sandbox::On(b) => format!(
                 "bwrap {}: own pid, network (loopback), mount, ipc namespaces; {}",
                 b.version,
-                if b.setpriv.is_some() {
-                    "as user nobody"
-                } else {
-                    "in a user namespace"
+                match b.identity {
+                    Identity::Own => "in a user namespace",
+                    Identity::DropFirst => "as user nobody, in a user namespace",
+                    Identity::Setpriv(_) => "as user nobody",
                 }
             ),
             Sandbox::Off => "none (--no-sandbox)".to_string(),
@@ -248,7 +271,16 @@ impl Sandbox {
     /// The user a confined process runs as when it is not the harness's own.
     pub fn runs_as(&self) -> Option<u32> {
         match self {
-            Sandbox::On(b) if b.setpriv.is_some() => Some(UNPRIVILEGED),
+            Sandbox::On(b) if b.identity != Identity::Own => Some(UNPRIVILEGED),
+            _ => None,
+        }
+    }
+
+    /// The user the forked child must become before it execs the sandbox's command (with
+    /// [`become_user`], after everything that needs root, such as [`hand_over`]).
+    pub fn drops_to(&self) -> Option<u32> {
+        match self {
+            Sandbox::On(b) if b.identity == Identity::DropFirst => Some(UNPRIVILEGED),
             _ => None,
         }
     }
@@ -256,7 +288,7 @@ impl Sandbox {
     /// Make a case's temp dir writable by the user the case runs as.
     pub fn prepare_dir(&self, dir: &Path) -> std::io::Result<()> {
         if let Sandbox::On(b) = self {
-            if b.setpriv.is_some() {
+            if b.identity != Identity::Own {
                 std::os::unix::fs::chown(dir, Some(UNPRIVILEGED), Some(UNPRIVILEGED))?;
             }
         }
@@ -279,7 +311,7 @@ impl Sandbox {
         let mut a: Vec<String> = Vec::new();
         let mut push = |xs: &[&str]| a.extend(xs.iter().map(|s| s.to_string()));
         push(&["--die-with-parent", "--new-session"]);
-        if b.setpriv.is_some() {
+        if let Identity::Setpriv(_) = b.identity {
             // Root: no user namespace (its only uid would be root again); setpriv drops to
             // nobody and every capability inside.
             push(&[
@@ -320,10 +352,11 @@ impl Sandbox {
                 a.extend(["--perms".into(), "0755".into(), "--dir".into(), d]);
             }
         };
-        parents(&mut a, Path::new("/etc/x"));
-        for f in ETC {
-            a.extend(["--ro-bind-try", f, f].map(String::from));
-        }
+        // `/etc` whole, read-only, as any unprivileged user of the machine sees it (files
+        // only root may read stay unreadable): name lookup, TLS roots, the loader's cache,
+        // the time zone. One mount instead of one per file, which was a third of the
+        // sandbox's start-up cost.
+        a.extend(["--ro-bind", "/etc", "/etc"].map(String::from));
         a.extend(
             [
                 "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
@@ -339,7 +372,7 @@ impl Sandbox {
         }
         let mut push = |xs: &[&str]| a.extend(xs.iter().map(|s| s.to_string()));
         push(&["--chdir", &cwd.to_string_lossy(), "--"]);
-        if let Some(setpriv) = &b.setpriv {
+        if let Identity::Setpriv(setpriv) = &b.identity {
             let id = UNPRIVILEGED.to_string();
             push(&[
                 &setpriv.to_string_lossy(),
@@ -362,7 +395,7 @@ impl Sandbox {
 
 /// Apply [`LIMITS`] to the calling process (a forked child before exec: only system calls).
 /// A limit already lower than ours stays as it is.
-pub(crate) fn apply_limits() -> std::io::Result<()> {
+fn apply_limits() -> std::io::Result<()> {
     for (limit, value) in LIMITS {
         let mut cur = libc::rlimit {
             rlim_cur: 0,
@@ -385,11 +418,78 @@ pub(crate) fn apply_limits() -> std::io::Result<()> {
     Ok(())
 }
 
+/// What a forked child of the harness does about the sandbox before it execs the sandbox's
+/// command, in two steps around the child's own descriptor work: [`ChildSetup::enter`] first
+/// (limits, and handing pipes to the case's user, which needs root), [`ChildSetup::leave`]
+/// last (becoming that user, after which nothing needs root). Copy, so that the pre-exec
+/// closures of per-case processes and pool processes take it by value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChildSetup {
+    confined: bool,
+    runs_as: Option<u32>,
+    drops_to: Option<u32>,
+}
+
+impl ChildSetup {
+    pub(crate) fn of(sandbox: &Sandbox) -> ChildSetup {
+        ChildSetup {
+            confined: sandbox.is_on(),
+            runs_as: sandbox.runs_as(),
+            drops_to: sandbox.drops_to(),
+        }
+    }
+
+    /// None: a process outside any sandbox (a probe with no confinement asked for).
+    pub(crate) fn none() -> ChildSetup {
+        ChildSetup {
+            confined: false,
+            runs_as: None,
+            drops_to: None,
+        }
+    }
+
+    /// In the forked child, first: the limits, and the pipes among `fds` handed to the case's
+    /// user. Only system calls.
+    pub(crate) fn enter(self, fds: &[i32]) -> std::io::Result<()> {
+        if self.confined {
+            apply_limits()?;
+        }
+        if let Some(uid) = self.runs_as {
+            hand_over(fds, uid)?;
+        }
+        Ok(())
+    }
+
+    /// In the forked child, last: become the user bwrap is to run as, if the harness is that
+    /// user's superior. Only system calls.
+    pub(crate) fn leave(self) -> std::io::Result<()> {
+        match self.drops_to {
+            Some(uid) => become_user(uid),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Become `uid` (and its group, with no supplementary groups): the last step of a forked
+/// child before it execs bwrap as [`Identity::DropFirst`]. Only system calls.
+fn become_user(uid: u32) -> std::io::Result<()> {
+    // SAFETY: plain system calls with no pointers but a null group list of length 0.
+    unsafe {
+        if libc::setgroups(0, std::ptr::null()) != 0
+            || libc::setgid(uid) != 0
+            || libc::setuid(uid) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
 /// Give the descriptors a confined process gets (pipes the harness made, owned by root with
 /// mode 0600) to the user it runs as, so that it can open them again by path (`/dev/stdin`,
 /// `/dev/fd/3`), as runtimes and the prelude do. Only system calls: for a forked child.
 /// Pipes only: a descriptor of a real file (`/dev/null`) would change that file's owner.
-pub(crate) fn hand_over(fds: &[i32], uid: u32) -> std::io::Result<()> {
+fn hand_over(fds: &[i32], uid: u32) -> std::io::Result<()> {
     for &fd in fds {
         // SAFETY: fstat and fchown on descriptors this process holds, into a struct owned by
         // this frame.
@@ -451,7 +551,7 @@ mod tests {
         let b = Sandbox::On(Arc::new(Bwrap {
             program: "/usr/bin/bwrap".into(),
             version: "0".into(),
-            setpriv: None,
+            identity: Identity::Own,
         }));
         let view = View {
             read: vec!["/rt".into()],
@@ -466,5 +566,57 @@ mod tests {
         // The private /tmp comes before the case's dir is bound inside it.
         let tmpfs = text.find("--tmpfs /tmp").unwrap();
         assert!(tmpfs < text.find("--bind /tmp/case").unwrap(), "{text}");
+    }
+
+    #[test]
+    fn only_the_setpriv_identity_puts_setpriv_inside_and_only_drop_first_drops_before() {
+        let view = View::default();
+        let make = |identity| {
+            Sandbox::On(Arc::new(Bwrap {
+                program: "/usr/bin/bwrap".into(),
+                version: "0".into(),
+                identity,
+            }))
+        };
+        let cases = [
+            (Identity::Own, false, true, None, None),
+            (
+                Identity::DropFirst,
+                false,
+                true,
+                Some(UNPRIVILEGED),
+                Some(UNPRIVILEGED),
+            ),
+            (
+                Identity::Setpriv("/usr/bin/setpriv".into()),
+                true,
+                false,
+                Some(UNPRIVILEGED),
+                None,
+            ),
+        ];
+        for (identity, setpriv, userns, runs_as, drops_to) in cases {
+            let sb = make(identity.clone());
+            let (_, a) = sb.command(Path::new("/rt/node"), &[], Path::new("/t"), &view);
+            let text = a.join(" ");
+            assert_eq!(text.contains("setpriv"), setpriv, "{identity:?}: {text}");
+            assert_eq!(
+                text.contains("--unshare-all"),
+                userns,
+                "{identity:?}: {text}"
+            );
+            assert_eq!(
+                text.contains("--cap-drop ALL"),
+                userns,
+                "{identity:?}: {text}"
+            );
+            assert!(
+                text.contains("--unshare-pid") || userns,
+                "{identity:?}: {text}"
+            );
+            assert!(text.contains("--ro-bind /etc /etc"), "{text}");
+            assert_eq!(sb.runs_as(), runs_as, "{identity:?}");
+            assert_eq!(sb.drops_to(), drops_to, "{identity:?}");
+        }
     }
 }
