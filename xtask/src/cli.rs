@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory as _, Parser, Subcommand};
 use harness::workflow::conformance::ConformanceOptions;
+use harness::workflow::mutants::MutantsOptions;
+use harness::workflow::neutrality::NeutralityOptions;
 use harness::workflow::values;
 
 /// The async_hooks conformance harness: run the cases on runtimes, check baselines, build
@@ -76,6 +78,8 @@ pub enum Command {
         #[command(subcommand)]
         action: BaselinesAction,
     },
+    Mutants(Mutants),
+    Neutrality(Neutrality),
     /// Measure what a run costs (release build)
     ///
     /// reference: cases per second per core and the cost split (context and bootstrap, script,
@@ -157,6 +161,86 @@ pub struct Conformance {
     #[arg(value_name = "FILTER | LIBTEST OPTIONS")]
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     libtest: Vec<String>,
+}
+
+/// Run the corpus under mutant runtimes and report which cases kill each mutant
+///
+/// A mutant is node@26 with a preload from mutants/ that breaks one behaviour (docs/mutants.md).
+/// The control (a preload that does nothing) runs first against plain node@26 and must flip no
+/// case; a mutant whose smoke script prints the same as plain node is invalid; a case kills a
+/// mutant when its verdict differs from the control's. Writes mutants.md and mutants.json to
+/// reports/ for a whole run, to target/mutants/ when mutants or cases are selected. Exit 0
+/// when nothing flipped and every mutant is valid and killed or explained, else 1.
+#[derive(Args)]
+pub struct Mutants {
+    /// Run only this mutant, by ID (repeatable; default: every mutant in mutants/)
+    #[arg(long = "mutant", short = 'm', value_name = "ID")]
+    pub mutant: Vec<String>,
+    /// The Node runtime to mutate
+    #[arg(long, short = 'r', value_name = "NAME", default_value = "node@26")]
+    pub runtime: String,
+    /// Cases to run at once (default: two per core)
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// The directory to write mutants.md and mutants.json to
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run without the sandbox (docs/security.md)
+    #[arg(long)]
+    pub no_sandbox: bool,
+    /// Run only the cases whose ID contains FILTER (repeatable)
+    #[arg(value_name = "FILTER")]
+    pub filter: Vec<String>,
+}
+
+impl From<Mutants> for MutantsOptions {
+    fn from(m: Mutants) -> Self {
+        MutantsOptions {
+            runtime: Some(m.runtime),
+            mutants: m.mutant,
+            filter: m.filter,
+            jobs: m.jobs.map(usize::from),
+            out: m.out,
+            dir: None,
+            no_sandbox: m.no_sandbox,
+        }
+    }
+}
+
+/// Check that the harness's instrument does not change what it measures
+///
+/// Runs every case through the harness and through a minimal instrument (no module loaded,
+/// nothing read, no descriptor opened, no process listener; records on standard error) and
+/// compares the traces (docs/neutrality.md). A difference seen the same way twice is an
+/// observer effect; the register names the known ones as "Instrument limit" causes. Writes
+/// neutrality.md to reports/ for a whole run, to target/neutrality/ otherwise. Exit 0 when
+/// every difference is a known limit, else 1.
+#[derive(Args)]
+pub struct Neutrality {
+    /// A runtime to check (repeatable; default: node@26, node@24, node@22, node@20, node@18,
+    /// bun, deno)
+    #[arg(long, short = 'r', value_name = "NAME")]
+    pub runtime: Vec<String>,
+    /// The directory to write neutrality.md to
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run without the sandbox (docs/security.md)
+    #[arg(long)]
+    pub no_sandbox: bool,
+    /// Run only the cases whose ID contains FILTER (repeatable)
+    #[arg(value_name = "FILTER")]
+    pub filter: Vec<String>,
+}
+
+impl From<Neutrality> for NeutralityOptions {
+    fn from(n: Neutrality) -> Self {
+        NeutralityOptions {
+            runtimes: n.runtime,
+            filter: n.filter,
+            out: n.out,
+            no_sandbox: n.no_sandbox,
+        }
+    }
 }
 
 #[derive(Args)]

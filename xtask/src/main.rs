@@ -18,7 +18,7 @@ use harness::workflow::conformance;
 use harness::workflow::emit::Emitter;
 use harness::workflow::exit::UsageError;
 use harness::workflow::report::ReportOptions;
-use harness::workflow::{compare, matrix, merge, refresh, report, runtimes};
+use harness::workflow::{compare, matrix, merge, mutants, neutrality, refresh, report, runtimes};
 
 fn main() -> ExitCode {
     harness::exec::runner::request_big_thread_stacks();
@@ -53,6 +53,8 @@ fn main() -> ExitCode {
             };
             refresh::update(&Project::locate(), &opts, emit)
         }
+        Command::Mutants(m) => mutants::mutants(&Project::locate(), &m.into(), emit),
+        Command::Neutrality(n) => neutrality::neutrality(&Project::locate(), &n.into(), emit),
         Command::Bench(Bench {
             runtimes,
             rounds,

@@ -45,6 +45,11 @@ pub enum ChannelIo {
     /// before the case runs. Chosen by the pool, never by an adapter file.
     #[serde(skip)]
     Pool,
+    /// The neutrality check's instrument ([`render_neutral`]): no module loaded, no stdin, no
+    /// descriptor opened, no `process` listener; records go to standard error. Chosen by the
+    /// check, never by an adapter file.
+    #[serde(skip)]
+    Neutral,
 }
 
 /// `node:fs` for an ES module prelude without importing it as an ES module (see
@@ -66,6 +71,9 @@ const POOL_FS_ESM: &str = include_str!("prelude/pool-fs.mjs");
 /// first; when it never does, the end of the run and its uncaught errors are taken from Deno's
 /// own `unload`, `error` and `unhandledrejection` events, which carry the same facts.
 const DENO_FS: &str = include_str!("prelude/deno-fs.js");
+
+/// The `fs` object and the (absent) `process` listeners of [`ChannelIo::Neutral`].
+const NEUTRAL_FS: &str = include_str!("prelude/neutral.js");
 
 /// The prelude's configuration, as JSON inserted into the prelude text.
 fn config(case: &Case) -> String {
@@ -94,6 +102,7 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
                 ChannelIo::NodeBuiltin => NODE_BUILTIN_FS_ESM,
                 ChannelIo::Deno => DENO_FS,
                 ChannelIo::Pool => POOL_FS_ESM,
+                ChannelIo::Neutral => NEUTRAL_FS,
             };
             let prelude = format!(
                 "{fs}import * as ah from 'node:async_hooks';\n{body}\nexport {{ trace }};\n"
@@ -110,6 +119,7 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
                 }
                 ChannelIo::Deno => DENO_FS,
                 ChannelIo::Pool => POOL_FS_CJS,
+                ChannelIo::Neutral => NEUTRAL_FS,
             };
             let prelude = format!(
                 "'use strict';\n{fs}const ah = require('node:async_hooks');\n{body}\nmodule.exports = {{ trace }};\n"
@@ -122,6 +132,18 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
         files: vec![(prelude_name, prelude), (main_name.clone(), main)],
         main: main_name,
     }
+}
+
+/// The case rendered for the neutrality check: the prelude over [`ChannelIo::Neutral`], with
+/// `key` written into it (the check's processes get nothing on stdin).
+pub fn render_neutral(case: &Case, ext: &Extensions, key: &str) -> Rendered {
+    let mut r = render_with(case, ext, ChannelIo::Neutral);
+    for (_, text) in r.files.iter_mut() {
+        if text.contains("'/*KEY*/'") {
+            *text = text.replace("'/*KEY*/'", &format!("'{key}'"));
+        }
+    }
+    r
 }
 
 /// The case as if there were no harness: one file, the script after a `trace` that does

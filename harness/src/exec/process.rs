@@ -93,6 +93,9 @@ pub struct Spec {
     /// The sandbox the process runs in and what it may see there (see `sandbox`); `None` for
     /// the harness's own helpers, which run no case code.
     pub confine: Option<(Sandbox, View)>,
+    /// Standard error goes into the trace channel instead of its own pipe: the neutrality
+    /// check's instrument writes its records there (see `prelude::ChannelIo::Neutral`).
+    pub stderr_into_channel: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,6 +273,7 @@ pub fn run(spec: &Spec) -> Output {
         Err(e) => return failed(format!("cannot create the trace pipe: {e}")),
     };
     let chan_fd = chan_w.as_raw_fd();
+    let into_channel = spec.stderr_into_channel;
 
     let (program, args) = match &spec.confine {
         Some((sandbox, view)) => sandbox.command(&spec.program, &spec.args, &spec.cwd, view),
@@ -296,6 +300,9 @@ pub fn run(spec: &Spec) -> Output {
                     return Err(std::io::Error::last_os_error());
                 }
             } else if libc::dup2(chan_fd, 3) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if into_channel && libc::dup2(3, 2) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
             // Last: everything above may need root.

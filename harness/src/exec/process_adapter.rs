@@ -26,6 +26,10 @@ pub struct ProcessAdapter {
     pub cache: PathBuf,
     /// Where each of its processes runs.
     pub sandbox: Sandbox,
+    /// Files outside the runtime's install that its processes may also read: a preload that
+    /// [`ProcessAdapter::with_preload`] put on its command line. Empty for the runtimes a
+    /// conformance run names.
+    pub also_read: Vec<PathBuf>,
 }
 
 fn substitute(arg: &str, bin: &Path, file: &Path, dir: &Path, cache: &Path) -> String {
@@ -84,6 +88,7 @@ impl ProcessAdapter {
             stdin: Vec::new(),
             timeout: Duration::from_secs(20),
             confine: Some((sandbox.clone(), runtime_view(bin, None, dir.path()))),
+            stderr_into_channel: false,
         };
         let out = process::run(&spec);
         match &out.ended {
@@ -217,12 +222,104 @@ impl ProcessAdapter {
             stdin: Vec::new(),
             timeout,
             confine: Some((self.sandbox.clone(), self.view(dir))),
+            stderr_into_channel: false,
         })
+    }
+
+    /// Run `case` once, through the harness's channel or, `neutral`, through the neutrality
+    /// check's instrument ([`prelude::ChannelIo::Neutral`]: the key in the prelude, the records
+    /// on standard error, which goes into the channel).
+    pub fn execute_through(&self, case: &Case, timeout: Duration, neutral: bool) -> Execution {
+        let could_not = |msg: String| Execution::could_not(msg, Duration::ZERO);
+        let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
+            Ok(d) => d,
+            Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
+        };
+        let _registered = process::DirGuard::new(dir.path());
+        if let Err(e) = self.sandbox.prepare_dir(dir.path()) {
+            return could_not(format!(
+                "cannot hand the case's temp dir to the sandbox: {e}"
+            ));
+        }
+        let key = trace::new_key();
+        let rendered = if neutral {
+            prelude::render_neutral(case, &self.file.extensions(), &key)
+        } else {
+            prelude::render_with(case, &self.file.extensions(), self.file.channel_io)
+        };
+        for (name, text) in &rendered.files {
+            if let Err(e) = std::fs::write(dir.path().join(name), text) {
+                return could_not(format!("cannot write {name} into the temp dir: {e}"));
+            }
+        }
+        let main = dir.path().join(&rendered.main);
+        let (args, env) = self.command(&main, dir.path());
+        let spec = Spec {
+            program: PathBuf::from(&args[0]),
+            args: args[1..].to_vec(),
+            cwd: dir.path().to_path_buf(),
+            env,
+            stdin: if neutral {
+                Vec::new()
+            } else {
+                key.as_bytes().to_vec()
+            },
+            timeout,
+            confine: Some((self.sandbox.clone(), self.view(dir.path()))),
+            stderr_into_channel: neutral,
+        };
+        let out = process::run(&spec);
+        let channel = trace::parse_channel(&key, &out.channel);
+        let end = match out.end(channel.ended.is_some()) {
+            Ended::Exited(c) => End::Exited(c),
+            Ended::Signaled { name, .. } => End::Signaled(name),
+            Ended::TimedOut => End::TimedOut,
+            Ended::SpawnFailed(e) => End::CouldNotRun(e),
+        };
+        Execution {
+            channel,
+            end,
+            channel_cut: out.channel_cut,
+            stdout_head: out.stdout_head,
+            stderr_head: out.stderr_head,
+            duration: out.duration,
+        }
     }
 
     /// What a process of this runtime working in `dir` may see.
     pub(crate) fn view(&self, dir: &Path) -> View {
-        runtime_view(&self.binary, Some(&self.cache), dir)
+        let mut view = runtime_view(&self.binary, Some(&self.cache), dir);
+        view.read.extend(self.also_read.iter().cloned());
+        view
+    }
+
+    /// This runtime with `preload` loaded before every script it runs, named `name`: Node's
+    /// `--require <preload>` inserted before `{file}` on its command line, and the file made
+    /// readable in the sandbox. The mutant runs (`workflow::mutants`) use it; the runtime
+    /// itself is left as it was.
+    pub fn with_preload(&self, preload: &Path, name: &str) -> Result<ProcessAdapter, String> {
+        if !preload.is_absolute() {
+            return Err(format!(
+                "a preload must be given by an absolute path, not {}",
+                preload.display()
+            ));
+        }
+        let Some(at) = self.file.run.iter().position(|a| a == "{file}") else {
+            return Err(format!(
+                "the command line of {} has no argument `{{file}}` to put a preload before",
+                self.facts.name
+            ));
+        };
+        let mut derived = self.clone();
+        let flag = [
+            "--require".to_string(),
+            preload.to_string_lossy().into_owned(),
+        ];
+        derived.file.run.splice(at..at, flag);
+        derived.also_read.push(preload.to_path_buf());
+        derived.facts.name = name.to_string();
+        derived.facts.flags = crate::exec::adapter_file::flags_of(&derived.file);
+        Ok(derived)
     }
 }
 
@@ -247,50 +344,6 @@ impl Adapter for ProcessAdapter {
     }
 
     fn execute(&self, case: &Case, timeout: Duration) -> Execution {
-        let could_not = |msg: String| Execution::could_not(msg, Duration::ZERO);
-        let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
-            Ok(d) => d,
-            Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
-        };
-        let _registered = process::DirGuard::new(dir.path());
-        if let Err(e) = self.sandbox.prepare_dir(dir.path()) {
-            return could_not(format!(
-                "cannot hand the case's temp dir to the sandbox: {e}"
-            ));
-        }
-        let rendered = prelude::render_with(case, &self.file.extensions(), self.file.channel_io);
-        for (name, text) in &rendered.files {
-            if let Err(e) = std::fs::write(dir.path().join(name), text) {
-                return could_not(format!("cannot write {name} into the temp dir: {e}"));
-            }
-        }
-        let main = dir.path().join(&rendered.main);
-        let (args, env) = self.command(&main, dir.path());
-        let key = trace::new_key();
-        let spec = Spec {
-            program: PathBuf::from(&args[0]),
-            args: args[1..].to_vec(),
-            cwd: dir.path().to_path_buf(),
-            env,
-            stdin: key.as_bytes().to_vec(),
-            timeout,
-            confine: Some((self.sandbox.clone(), self.view(dir.path()))),
-        };
-        let out = process::run(&spec);
-        let channel = trace::parse_channel(&key, &out.channel);
-        let end = match out.end(channel.ended.is_some()) {
-            Ended::Exited(c) => End::Exited(c),
-            Ended::Signaled { name, .. } => End::Signaled(name),
-            Ended::TimedOut => End::TimedOut,
-            Ended::SpawnFailed(e) => End::CouldNotRun(e),
-        };
-        Execution {
-            channel,
-            end,
-            channel_cut: out.channel_cut,
-            stdout_head: out.stdout_head,
-            stderr_head: out.stderr_head,
-            duration: out.duration,
-        }
+        self.execute_through(case, timeout, false)
     }
 }

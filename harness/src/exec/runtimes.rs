@@ -462,6 +462,7 @@ impl Registry {
             file: r.adapter,
             binary: r.binary,
             sandbox: sandbox.clone(),
+            also_read: Vec::new(),
         };
         adapter.warm_cache();
         if adapter.file.channel_io == ChannelIo::NodeBuiltin && !adapter.has_builtin_module_table()

@@ -428,6 +428,7 @@ impl Adapter for WorkerdAdapter {
                 self.sandbox.clone(),
                 runtime_view(&self.binary, None, dir.path()),
             )),
+            stderr_into_channel: false,
         };
         let out = process::run(&spec);
         let channel = trace::parse_channel(&key, &out.channel);

@@ -5,6 +5,7 @@ pub mod case;
 pub mod diag;
 pub mod features;
 pub mod files;
+pub mod mutant;
 pub mod order;
 pub mod project;
 pub mod register;

@@ -7,5 +7,6 @@ pub mod change;
 pub mod compare;
 pub mod junit;
 pub mod matrix;
+pub mod mutants;
 pub mod requirements;
 pub mod results;

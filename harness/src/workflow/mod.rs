@@ -13,6 +13,8 @@ pub mod exit;
 pub mod known;
 pub mod matrix;
 pub mod merge;
+pub mod mutants;
+pub mod neutrality;
 pub mod prerequisites;
 pub mod refresh;
 pub mod report;

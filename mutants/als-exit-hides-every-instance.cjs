@@ -1,0 +1,36 @@
+// mutant: als-exit-hides-every-instance
+// area: ALS-MIX
+// breaks: exit() hides the stores of every instance, not only its own
+// smoke: const { AsyncLocalStorage } = require('node:async_hooks');
+// smoke: const als = new AsyncLocalStorage();
+// smoke: const other = new AsyncLocalStorage();
+// smoke: other.run('other', () => als.exit(() => console.log(other.getStore())));
+'use strict';
+const { AsyncLocalStorage } = require('node:async_hooks');
+
+// A runner taken now, while nothing is entered: whatever it runs sees no store.
+const detached = AsyncLocalStorage.snapshot();
+// `fn` as a function that runs with no store, whatever context calls it.
+function lose(fn) {
+  if (typeof fn !== 'function') return fn;
+  return function (...args) {
+    return detached(() => Reflect.apply(fn, this, args));
+  };
+}
+// The arguments with their last function made to run with no store.
+function loseLast(args) {
+  const out = [...args];
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (typeof out[i] === 'function') {
+      out[i] = lose(out[i]);
+      break;
+    }
+  }
+  return out;
+}
+
+const original = AsyncLocalStorage.prototype.exit;
+AsyncLocalStorage.prototype.exit = function exit(callback, ...args) {
+  // The snapshot taken in the preload holds no store of any instance.
+  return detached(() => Reflect.apply(original, this, [callback, ...args]));
+};
