@@ -136,11 +136,21 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
 
 /// The case rendered for the neutrality check: the prelude over [`ChannelIo::Neutral`], with
 /// `key` written into it (the check's processes get nothing on stdin).
+/// A case that never names `async_hooks` (and records no hooks) does not get the module
+/// loaded for it either: the prelude's one use of it then, the root's id for `trace.id`, has no
+/// caller, since ids come only from that module.
 pub fn render_neutral(case: &Case, ext: &Extensions, key: &str) -> Rendered {
     let mut r = render_with(case, ext, ChannelIo::Neutral);
+    let needs_module = case.hooks.is_some() || case.script.contains("async_hooks");
     for (_, text) in r.files.iter_mut() {
         if text.contains("'/*KEY*/'") {
             *text = text.replace("'/*KEY*/'", &format!("'{key}'"));
+            if !needs_module {
+                let stub = "const ah = { executionAsyncId: () => 1 };\n";
+                *text = text
+                    .replace("import * as ah from 'node:async_hooks';\n", stub)
+                    .replace("const ah = require('node:async_hooks');\n", stub);
+            }
         }
     }
     r
@@ -178,5 +188,59 @@ pub fn render_unrecorded(case: &Case, ext: &Extensions) -> Rendered {
     Rendered {
         files: vec![(main.clone(), text)],
         main,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(module: &str, script: &str) -> Case {
+        let mut spec = crate::input::spec::SpecIndex::default();
+        assert!(spec
+            .add_file(std::path::Path::new("s.md"), "# A\n### X-Y-001 — r\n")
+            .is_empty());
+        let text = format!(
+            "title: t\nspec: [X-Y-001]\nfeatures: []\nmodule: {module}\nscript: |\n  {script}\n"
+        );
+        crate::input::case::parse_case(
+            std::path::Path::new("/nonexistent/c.yaml"),
+            "c",
+            &text,
+            &crate::input::features::Features::default(),
+            &spec,
+        )
+        .unwrap()
+    }
+
+    fn prelude_of(r: &Rendered) -> &str {
+        &r.files
+            .iter()
+            .find(|(n, _)| n.starts_with("prelude."))
+            .unwrap()
+            .1
+    }
+
+    #[test]
+    fn the_neutral_instrument_loads_async_hooks_only_for_a_case_that_names_it() {
+        let ext = Extensions {
+            esm: "mjs".into(),
+            cjs: "cjs".into(),
+        };
+        for module in ["esm", "cjs"] {
+            let plain = render_neutral(&case(module, "trace('x');"), &ext, "00ff");
+            let p = prelude_of(&plain);
+            assert!(!p.contains("node:async_hooks"), "{module}: {p}");
+            assert!(!p.contains("'node:fs'") && p.contains("'00ff'"), "{module}");
+            let named = case(
+                module,
+                "const ah = process.getBuiltinModule('node:async_hooks');",
+            );
+            let p = render_neutral(&named, &ext, "00ff");
+            assert!(prelude_of(&p).contains("node:async_hooks"), "{module}");
+            // The harness's own prelude always has both.
+            let h = render_with(&case(module, "trace('x');"), &ext, ChannelIo::NodeFs);
+            assert!(prelude_of(&h).contains("node:async_hooks"), "{module}");
+        }
     }
 }

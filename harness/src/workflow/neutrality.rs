@@ -6,10 +6,11 @@
 //! `order.free` normalisation, and without the `uncaught` lines, which only the harness's
 //! listener makes), the harness has an observer effect on that case.
 //!
-//! A difference is confirmed by a second pair of runs: a case whose harness trace or
-//! instrument trace is not the same twice is unstable (a flake, reported apart), not an
-//! observer effect. Known effects are named in the register (`spec/divergences.md`, a cause
-//! whose title starts with "Instrument limit"); the command fails only on the others.
+//! A difference is confirmed by more pairs of runs ([`CONFIRMING_RUNS`] in all): a case whose
+//! harness trace or instrument trace is not the same every time is unstable (a flake, reported
+//! apart), not an observer effect. Known effects are named in the register
+//! (`spec/divergences.md`, a cause whose title starts with "Instrument limit"); the command
+//! fails only on the others.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +40,9 @@ pub struct NeutralityOptions {
     pub runtimes: Vec<String>,
     /// Run only the cases whose ID contains one of these.
     pub filter: Vec<String>,
+    /// Leave out the cases whose ID contains one of these (known flakes, as `--skip` does for
+    /// a conformance run).
+    pub skip: Vec<String>,
     /// Where `neutrality.md` goes; default `reports/` for a whole run, else `target/neutrality/`.
     pub out: Option<PathBuf>,
     /// Run without the sandbox (docs/security.md).
@@ -50,7 +54,7 @@ pub struct NeutralityOptions {
 pub enum Finding {
     /// Both instruments saw the same.
     Same,
-    /// They differ, the same way twice: an observer effect. The two traces.
+    /// They differ, the same way every time: an observer effect. The two traces.
     Differs {
         harness: Vec<String>,
         neutral: Vec<String>,
@@ -79,6 +83,10 @@ fn pair(adapter: &ProcessAdapter, case: &Case, timeout: Duration) -> (Vec<String
     )
 }
 
+/// Runs of each instrument that must agree before a difference counts as an observer effect:
+/// a case that flips now and then could otherwise give the same wrong pair twice by chance.
+pub const CONFIRMING_RUNS: usize = 3;
+
 /// Check one case on one runtime.
 pub fn check(adapter: &ProcessAdapter, case: &Case) -> Finding {
     let timeout = case.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -86,19 +94,18 @@ pub fn check(adapter: &ProcessAdapter, case: &Case) -> Finding {
     if h1 == n1 {
         return Finding::Same;
     }
-    let (h2, n2) = pair(adapter, case, timeout);
-    if h1 != h2 {
-        let first = parting(&h1, &h2, "run 1", "run 2");
-        return Finding::Unstable {
-            which: "harness",
-            first,
+    for run in 2..=CONFIRMING_RUNS {
+        let (h, n) = pair(adapter, case, timeout);
+        let (which, first, again) = if h != h1 {
+            ("harness", &h1, h)
+        } else if n != n1 {
+            ("instrument", &n1, n)
+        } else {
+            continue;
         };
-    }
-    if n1 != n2 {
-        let first = parting(&n1, &n2, "run 1", "run 2");
         return Finding::Unstable {
-            which: "instrument",
-            first,
+            which,
+            first: parting(first, &again, "run 1", &format!("run {run}")),
         };
     }
     Finding::Differs {
@@ -182,8 +189,9 @@ pub fn neutrality(project: &Project, opts: &NeutralityOptions, emit: &Emitter) -
         .cases
         .iter()
         .filter(|c| opts.filter.is_empty() || opts.filter.iter().any(|f| c.id.contains(f.as_str())))
+        .filter(|c| !opts.skip.iter().any(|k| c.id.contains(k.as_str())))
         .collect();
-    let whole = opts.filter.is_empty() && opts.runtimes.is_empty();
+    let whole = opts.filter.is_empty() && opts.skip.is_empty() && opts.runtimes.is_empty();
     let out_dir = opts.out.clone().unwrap_or_else(|| {
         if whole {
             project.root.join("reports")
@@ -196,7 +204,7 @@ pub fn neutrality(project: &Project, opts: &NeutralityOptions, emit: &Emitter) -
         "# Neutrality: the harness's instrument against a minimal one\n\n\
          Made by `cargo xtask neutrality`: every case ran through the harness and through an \
          instrument that loads no module, reads nothing, opens nothing and adds no `process` \
-         listener (docs/neutrality.md). A difference seen twice the same way is an observer \
+         listener (docs/neutrality.md). A difference seen the same way in three pairs of runs is an observer \
          effect of the harness; the register names the known ones as instrument limits.\n\n\
          | runtime | cases | same | observer effects | of which known | unstable | not run |\n\
          |---|---:|---:|---:|---:|---:|---:|\n",
