@@ -17,6 +17,12 @@ class AsyncLocalStorage extends Original {
     super(options);
   }
 }
-asyncHooks.AsyncLocalStorage = AsyncLocalStorage;
+// The export is a getter; a data property of the same shape takes its place.
+Object.defineProperty(asyncHooks, 'AsyncLocalStorage', {
+  value: AsyncLocalStorage,
+  enumerable: true,
+  configurable: true,
+  writable: true,
+});
 
 require('node:module').syncBuiltinESMExports();

@@ -29,8 +29,8 @@ function loseLast(args) {
   return out;
 }
 
-const AsyncGeneratorPrototype = Object.getPrototypeOf(async function* () {}).prototype;
-const proto = Object.getPrototypeOf(AsyncGeneratorPrototype);
+// %AsyncGeneratorPrototype%, which every async generator object inherits next() from.
+const proto = Object.getPrototypeOf(async function* () {}).prototype;
 const original = proto.next;
 proto.next = function next(...args) {
   return detached(() => Reflect.apply(original, this, args));

@@ -5,7 +5,7 @@
 // smoke: const { AsyncLocalStorage } = require('node:async_hooks');
 // smoke: const als = new AsyncLocalStorage();
 // smoke: const { EventEmitterAsyncResource } = require('node:events');
-// smoke: const e = als.run('made', () => new EventEmitterAsyncResource());
+// smoke: const e = als.run('made', () => new EventEmitterAsyncResource({ name: 'E' }));
 // smoke: e.on('x', () => console.log(als.getStore()));
 // smoke: als.run('emit', () => e.emit('x'));
 'use strict';

@@ -44,6 +44,12 @@ fn unexplained(
     let mut problems = Vec::new();
     for b in baselines {
         if NORMATIVE.contains(&b.runtime.as_str()) {
+            for id in b.flaky.keys() {
+                problems.push(format!(
+                    "{}: {id} is recorded as flaky; the normative runtimes must give the same trace every run",
+                    b.runtime
+                ));
+            }
             for (id, e) in &b.entries {
                 if b.runtime == "reference"
                     && e.status == Status::Unsupported
@@ -63,7 +69,20 @@ fn unexplained(
         let named = reg.sections.iter().any(|s| s.runtimes.contains(&b.runtime));
         let mentioned = reg.mentioned(&b.runtime);
         let known = named.then_some(&mentioned);
-        for (id, e) in &b.entries {
+        // A flaky case the baseline lists is explained like a failing one.
+        let flaky = b
+            .flaky
+            .iter()
+            .filter(|(id, _)| !b.entries.contains_key(*id))
+            .map(|(id, f)| {
+                let e = Entry {
+                    status: Status::Pass,
+                    summary: format!("flaky, {}", f.rate.as_str()),
+                };
+                (id, e)
+            })
+            .collect::<Vec<_>>();
+        for (id, e) in b.entries.iter().chain(flaky.iter().map(|(id, e)| (*id, e))) {
             if known.is_some_and(|ids| ids.contains(id.as_str())) {
                 continue;
             }
@@ -270,6 +289,7 @@ fn baseline(runtime: &str, failing: &[&str]) -> Baseline {
                 (id.to_string(), e)
             })
             .collect(),
+        flaky: Default::default(),
     }
 }
 
@@ -426,4 +446,78 @@ fn a_failure_report_names_rules_and_the_registers_cause() {
     }
     let on_node = harness::exec::runner::why(&suite, "node@26", case);
     assert!(!on_node.contains("known cause"), "{on_node}");
+}
+
+/// The cases a baseline records as flaky whose register text gives no measured rate: a list
+/// item (`- ...` and its continuation lines) that names the case, backquoted, and says how many
+/// of how many runs differed (`3 of 20 runs`).
+fn flaky_without_rate(register: &str, baselines: &[Baseline]) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    for line in register.lines() {
+        let t = line.trim_start();
+        if t.starts_with("- ") || items.is_empty() || t.is_empty() || t.starts_with('#') {
+            items.push(String::new());
+        }
+        if let Some(last) = items.last_mut() {
+            last.push_str(t);
+            last.push(' ');
+        }
+    }
+    let rate = |item: &str| {
+        let words: Vec<&str> = item.split_whitespace().collect();
+        words.windows(4).any(|w| {
+            w[0].chars().all(|c| c.is_ascii_digit())
+                && w[1] == "of"
+                && w[2].chars().all(|c| c.is_ascii_digit())
+                && w[3].starts_with("run")
+        })
+    };
+    let mut problems = Vec::new();
+    for b in baselines {
+        for id in b.flaky.keys() {
+            let quoted = format!("`{id}`");
+            if !items.iter().any(|i| i.contains(&quoted) && rate(i)) {
+                problems.push(format!(
+                    "{}: {id} is flaky in its baseline, and no list item of the register names it with a measured rate (`k of N runs`)",
+                    b.runtime
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn a_flaky_case_needs_its_measured_rate_in_the_register() {
+    let mut b = baseline("deno", &["x/a"]);
+    let rare = "---\n---\nruntime: deno\ncases: 10\nFAIL x/a: e\nFLAKY rare x/a: PASS\nFLAKY often x/b: CRASH killed\n";
+    b.flaky = Baseline::parse(Path::new("b.snap"), rare).unwrap().flaky;
+    let register = "## Runtime `deno` 1\n- `x/a` passed in 2 of 20 runs on\n  2026-12-05.\n- `x/b` varies a lot.\n";
+    let problems = flaky_without_rate(register, &[b.clone()]);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("deno: x/b is flaky"),
+        "{problems:#?}"
+    );
+    // On a normative runtime a flaky case is a problem whatever the register says.
+    b.runtime = "node@26".into();
+    let problems = unexplained(register, &[b], &BTreeSet::new());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("node@26: x/b is recorded as flaky")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn every_flaky_case_has_a_measured_rate() {
+    let project = Project::locate();
+    let problems = flaky_without_rate(&register(&project.root), &read_baselines(&project.root));
+    assert!(
+        problems.is_empty(),
+        "{REGISTER}: give each flaky case its measured rate (how many of how many runs differed, \
+         when, quiet or loaded) in its runtime's Flaky paragraph:\n{}",
+        problems.join("\n")
+    );
 }

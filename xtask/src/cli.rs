@@ -118,7 +118,8 @@ pub struct Conformance {
     /// (*.snap.new), for `cargo insta review`
     #[arg(long)]
     bless: bool,
-    /// Run every case N times; a case whose trace is not the same every time fails (flaky)
+    /// Run every case N times and count the runs per distinct trace; a case whose trace is
+    /// not the same every time fails (flaky), unless --check finds it declared flaky
     #[arg(long, value_name = "N", value_parser = values::repeat)]
     repeat: Option<u32>,
     /// Time limit of every case, in milliseconds
@@ -188,6 +189,10 @@ pub struct Mutants {
     /// Run without the sandbox (docs/security.md)
     #[arg(long)]
     pub no_sandbox: bool,
+    /// Stop running a mutant's cases at the first that kills it (the cases citing its area
+    /// run first): much faster, but each mutant then names one killer, not all
+    #[arg(long)]
+    pub first_kill: bool,
     /// Run only the cases whose ID contains FILTER (repeatable)
     #[arg(value_name = "FILTER")]
     pub filter: Vec<String>,
@@ -203,6 +208,7 @@ impl From<Mutants> for MutantsOptions {
             out: m.out,
             dir: None,
             no_sandbox: m.no_sandbox,
+            first_kill: m.first_kill,
         }
     }
 }

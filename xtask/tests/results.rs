@@ -305,3 +305,39 @@ fn shards_partition_the_corpus_and_merge_into_one_run() {
     let (code, _) = run(&["conformance", "--shard", "4/3"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn repeated_runs_are_counted_per_trace_and_only_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    copy_dir(&real_root().join("cases"), &r.join("cases"));
+    copy_dir(&real_root().join("spec"), &r.join("spec"));
+    let (code, out) = xtask(r, &["conformance", "--results", "once.json", "als/run/"]);
+    assert_eq!(code, 0, "{out}");
+    let text = std::fs::read_to_string(r.join("once.json")).unwrap();
+    assert!(
+        !text.contains("\"runs\"") && !text.contains("\"variants\""),
+        "a run without --repeat writes neither field"
+    );
+    let (code, out) = xtask(
+        r,
+        &[
+            "conformance",
+            "--repeat",
+            "3",
+            "--results",
+            "three.json",
+            "als/run/",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let three = Results::load(&r.join("three.json")).unwrap();
+    assert_eq!(three.run.repeat, 3);
+    assert!(!three.results.is_empty());
+    for c in &three.results {
+        assert_eq!(c.runs, Some(3), "{}", c.case);
+        let counts: Vec<u32> = c.variants.iter().map(|v| v.count).collect();
+        assert_eq!(counts, [3], "the reference gives one trace: {}", c.case);
+        assert_eq!(c.flaky(), None);
+    }
+}

@@ -21,6 +21,7 @@ use crate::input::project::{Project, Suite};
 use crate::input::snapshot;
 use crate::judge::outcome::{self, Outcome, Status};
 use crate::judge::record::{Record, RuntimeList};
+use crate::judge::runs::{self, Declared, Misfit, Runs};
 
 /// The runtime used when none is named, and so the one `--bless` writes expected traces from:
 /// the embedded reference runtime, the executable form of the spec. It needs nothing installed.
@@ -76,8 +77,9 @@ pub struct RunConfig {
     pub bless: bool,
     /// Overrides every case's time limit (the fault tests use a short one).
     pub timeout: Option<Duration>,
-    /// Run each case this many times (at least once); a case whose trace is not the same in
-    /// every run fails as flaky, with the two differing traces.
+    /// Run each case this many times (at least once), recording how many runs gave each
+    /// distinct trace; a case whose trace is not the same in every run fails as flaky unless
+    /// its baseline declares it flaky (with `--check`).
     pub repeat: u32,
     /// Run only the cases of this shard: `Some((k, n))` is shard k of n, counted from 1.
     pub shard: Option<(u32, u32)>,
@@ -106,9 +108,10 @@ impl RunConfig {
     }
 }
 
-/// Runtime → case ID → (status, one-line summary) for every case its baseline lists. A
-/// runtime present here is judged by its baseline: a case it does not list must pass.
-pub type Known = BTreeMap<String, BTreeMap<String, (Status, String)>>;
+/// Runtime → case ID → what its baseline declares, for every case the baseline lists (as not
+/// passing, or as flaky). A runtime present here is judged by its baseline: a case it does not
+/// list must pass, the same way in every run.
+pub type Known = BTreeMap<String, BTreeMap<String, Declared>>;
 
 /// How one trial went, for libtest and the progress view.
 enum Verdict {
@@ -168,8 +171,9 @@ struct Job {
     timeout: Duration,
     /// What a failure report adds: the rules the case checks and the register's causes.
     why: String,
-    /// `Some` when a baseline judges this runtime: its entry for the case (`None`: must pass).
-    baseline: Option<Option<(Status, String)>>,
+    /// `Some` when a baseline judges this runtime: what it declares of the case (the default:
+    /// must pass, the same way in every run).
+    baseline: Option<Declared>,
     verbose: bool,
 }
 
@@ -210,33 +214,72 @@ impl Job {
                 }
             };
         }
-        let verdict = match (&self.baseline, passed) {
-            (None, true) | (Some(None), true) => Verdict::Passed(None),
-            (None, false) | (Some(None), false) => Verdict::Failed(report(&outcome)),
-            (Some(Some((status, summary))), true) => Verdict::Failed(format!(
-                "unexpected pass on {runtime}: the baseline lists it as {} ({summary}); if the fix is intended, update the baseline\n",
-                status.as_str()
-            )),
-            (Some(Some((status, summary))), false) => {
-                let now = outcome.summary(Some(&self.project.root));
-                if *status == outcome.status && *summary == now {
-                    Verdict::Passed(Some(if self.verbose {
-                        report(&outcome)
-                    } else {
-                        format!(
-                            "known {} (baseline): [{}] {}: {now}\n",
-                            status.as_str(),
-                            self.runtime,
-                            self.case.id
-                        )
-                    }))
+        if outcome.status == Status::Unsupported {
+            return (outcome, Verdict::Passed(None));
+        }
+        let flaky = outcome
+            .runs
+            .as_ref()
+            .map(|r| r.describe(&self.case.ordering))
+            .unwrap_or_default();
+        let Some(declared) = &self.baseline else {
+            let verdict = if !flaky.is_empty() {
+                Verdict::Failed(format!("{flaky}{}", report(&outcome)))
+            } else if passed {
+                Verdict::Passed(None)
+            } else {
+                Verdict::Failed(report(&outcome))
+            };
+            return (outcome, verdict);
+        };
+        let root = Some(self.project.root.as_path());
+        let seen = runs::seen_all(&outcome, root);
+        let (differing, total) = runs::spread(&outcome);
+        let verdict = match declared.judge(&seen, differing, total) {
+            Ok(()) if *declared == Declared::default() => Verdict::Passed(None),
+            Ok(()) if self.verbose => Verdict::Passed(Some(format!("{flaky}{}", report(&outcome)))),
+            Ok(()) => {
+                let (status, now) = runs::seen(&outcome, root);
+                let how = match &declared.flaky {
+                    Some((rate, _)) => format!(
+                        "known flaky ({}, baseline; {differing} of {total} runs differed)",
+                        rate.as_str()
+                    ),
+                    None => format!("known {} (baseline)", status.as_str()),
+                };
+                let now = if now.is_empty() {
+                    status.as_str().to_string()
                 } else {
-                    Verdict::Failed(format!(
-                        "differs from the baseline, which lists it as {} ({summary})\n{}",
-                        status.as_str(),
-                        report(&outcome)
-                    ))
-                }
+                    now
+                };
+                let (rt, id) = (&self.runtime, &self.case.id);
+                Verdict::Passed(Some(format!("{how}: [{rt}] {id}: {now}\n")))
+            }
+            Err(misfit) => {
+                let listed = match &declared.usual {
+                    Some((status, summary)) => format!("{} ({summary})", status.as_str()),
+                    None => "passing".to_string(),
+                };
+                let head = match misfit {
+                    Misfit::Varied => format!(
+                        "varies between runs, and the baseline lists it as {listed} the same way every time"
+                    ),
+                    Misfit::TooOften => format!(
+                        "varies more often than its baseline's class `rare` allows: {differing} of {total} runs differed"
+                    ),
+                    Misfit::Outcome((Status::Pass, _)) if declared.usual.is_some() => {
+                        return (
+                            outcome,
+                            Verdict::Failed(format!(
+                                "unexpected pass on {runtime}: the baseline lists it as {listed}; if the fix is intended, update the baseline\n{flaky}"
+                            )),
+                        );
+                    }
+                    Misfit::Outcome(_) => {
+                        format!("differs from the baseline, which lists it as {listed}")
+                    }
+                };
+                Verdict::Failed(format!("{head}\n{flaky}{}", report(&outcome)))
             }
         };
         (outcome, verdict)
@@ -323,7 +366,7 @@ fn plan(
                 baseline: cfg
                     .known
                     .get(name)
-                    .map(|entries| entries.get(&case.id).cloned()),
+                    .map(|entries| entries.get(&case.id).cloned().unwrap_or_default()),
                 verbose: cfg.verbose,
             });
         }
@@ -526,38 +569,25 @@ pub fn run_case(adapter: &dyn Adapter, case: &Case, timeout: Duration) -> Outcom
     outcome::judge(case, expected.as_deref(), &exec)
 }
 
-/// Run a case `repeat` times; the first outcome stands unless a later run's trace differs,
-/// which makes the case flaky: a bug in the case (or the runtime), reported as FAIL. Traces
-/// are compared as the matcher compares them, normalised under the case's `order.free`
-/// groups: lines the case declares free to permute are not a difference.
+/// Run a case `repeat` times, every time, and record how the runs spread over distinct traces
+/// (normalised under the case's `order.free` groups, as the matcher compares them). The
+/// outcome is that of the most common trace, with the spread in [`Outcome::runs`] and the time
+/// of all runs; whether a varying case fails is for the caller (see [`Job::run`]).
 pub fn run_repeated(adapter: &dyn Adapter, case: &Case, timeout: Duration, repeat: u32) -> Outcome {
     let first = run_case(adapter, case, timeout);
-    for i in 2..=repeat {
-        let again = run_case(adapter, case, timeout);
-        let (a, b) = (
-            case.ordering.normalise(&first.trace),
-            case.ordering.normalise(&again.trace),
-        );
-        if a != b {
-            let div = crate::judge::expect::first_divergence(&a, &b);
-            let detail = match &div {
-                Some(d) => format!(
-                    "flaky: run {i} of {repeat} gave a different trace than run 1\n{}",
-                    crate::judge::expect::render_diff(&a, &b, d)
-                        .replace("--- expected", "--- run 1")
-                        .replace("+++ observed", &format!("+++ run {i}"))
-                ),
-                None => format!("flaky: run {i} of {repeat} differed from run 1"),
-            };
-            return Outcome {
-                status: Status::Fail,
-                detail,
-                divergence: div,
-                ..again
-            };
-        }
+    if repeat <= 1 {
+        return first;
     }
-    first
+    let mut outcomes = vec![first];
+    for _ in 2..=repeat {
+        outcomes.push(run_case(adapter, case, timeout));
+    }
+    let duration = outcomes.iter().map(|o| o.duration).sum();
+    let runs = Runs::of(&case.ordering, outcomes);
+    let mut outcome = runs.variants[0].outcome.clone();
+    outcome.duration = duration;
+    outcome.runs = Some(runs);
+    outcome
 }
 
 /// Write the observed trace as a pending snapshot for `cargo insta review`.

@@ -222,7 +222,11 @@ pub fn parse(path: &Path, text: &str, areas: &BTreeSet<String>) -> Result<Mutant
         Some(_) => {}
     }
     let kind = if let Some((n, note)) = control {
-        for (key, given) in [("area", &area), ("breaks", &breaks), ("survives", &survives)] {
+        for (key, given) in [
+            ("area", &area),
+            ("breaks", &breaks),
+            ("survives", &survives),
+        ] {
             if let Some((line, _)) = given {
                 diags.push(at(
                     *line,
@@ -250,7 +254,11 @@ pub fn parse(path: &Path, text: &str, areas: &BTreeSet<String>) -> Result<Mutant
             "the requirement group of spec/*.md whose behaviour it breaks (`ALS-RUN`)",
             &area,
         );
-        need("breaks", "the behaviour it breaks, in one sentence", &breaks);
+        need(
+            "breaks",
+            "the behaviour it breaks, in one sentence",
+            &breaks,
+        );
         if smoke.is_empty() {
             diags.push(at(
                 1,
@@ -386,7 +394,10 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("empty.cjs:3:4: the control"), "{err}");
-        assert!(err.contains("empty.cjs:4:4: the control has no smoke"), "{err}");
+        assert!(
+            err.contains("empty.cjs:4:4: the control has no smoke"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -409,7 +420,11 @@ mod tests {
             assert!(err.contains(want), "{name} {text:?}:\n{err}");
         }
         let err = parse_text("a.cjs", "// mutant: a\n").unwrap_err();
-        for missing in ["no `// area:` line", "no `// breaks:` line", "no `// smoke:` line"] {
+        for missing in [
+            "no `// area:` line",
+            "no `// breaks:` line",
+            "no `// smoke:` line",
+        ] {
             assert!(err.contains(missing), "{err}");
         }
     }
@@ -427,8 +442,11 @@ mod tests {
         std::fs::write(m.join("notes.txt"), "not a mutant").expect("other file");
         let err = load_dir(&m, &spec).unwrap_err().0;
         assert!(err[0].message.contains("no control"), "{err:?}");
-        std::fs::write(m.join("empty.cjs"), "// mutant: empty\n// control: nothing\n")
-            .expect("control");
+        std::fs::write(
+            m.join("empty.cjs"),
+            "// mutant: empty\n// control: nothing\n",
+        )
+        .expect("control");
         let all = load_dir(&m, &spec).expect("valid");
         let ids: Vec<&str> = all.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["empty", "run-drops"]);

@@ -5,4 +5,5 @@ pub mod execution;
 pub mod expect;
 pub mod outcome;
 pub mod record;
+pub mod runs;
 pub mod trace;

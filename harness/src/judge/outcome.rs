@@ -131,6 +131,9 @@ pub struct Outcome {
     /// `--bless` wrote this run's trace as a pending snapshot: the case did not match, but
     /// the run did what was asked of it (the status stays what the run showed).
     pub blessed: bool,
+    /// With `--repeat N` (N > 1): how the runs spread over distinct traces. The outcome itself
+    /// is that of the most common one.
+    pub runs: Option<crate::judge::runs::Runs>,
 }
 
 impl Outcome {
@@ -144,6 +147,7 @@ impl Outcome {
             stderr_head: String::new(),
             duration: Duration::ZERO,
             blessed: false,
+            runs: None,
         }
     }
 
@@ -248,6 +252,7 @@ pub fn judge(case: &Case, expected: Option<&[String]>, exec: &Execution) -> Outc
         stderr_head: exec.stderr_head.clone(),
         duration: exec.duration,
         blessed: false,
+        runs: None,
     };
     let ch = &exec.channel;
     let problem = match &exec.end {

@@ -18,6 +18,13 @@
 //! commit, nor on a different number of cases alone: a new case that passes needs no entry. `--update-baseline` rewrites the
 //! file from the run.
 //!
+//! A case whose trace varies between runs (`--repeat N` shows it) is recorded with a rate
+//! class, never a raw count, so that the file does not change from run to run: one line
+//! `FLAKY <rare|often> <case>: <STATUS> <summary>` for each outcome it gives besides its usual
+//! one (the entry above, or PASS). A stable case writes no such line, so baselines taken
+//! without repeats are unchanged. The check lets a flaky case give any of its declared outcomes
+//! as often as its class allows ([`Rate::admits`]), and reports a stable case that varies.
+//!
 //! A filtered run checks and updates only the cases it ran: the entries of the other cases
 //! are carried over from the existing file, so running `als/` cannot drop `hooks/` entries.
 
@@ -31,6 +38,7 @@ use crate::input::snapshot;
 use crate::judge::outcome::{Counts, Outcome, Status};
 
 use crate::judge::record::Record;
+use crate::judge::runs::{self, Declared, Misfit, Rate};
 use crate::report::change::Change;
 
 /// Where baselines live, relative to the checkout.
@@ -62,6 +70,26 @@ pub struct Entry {
     pub summary: String,
 }
 
+/// How a flaky case varies: its rate class and the outcomes it gives besides its usual one.
+#[derive(Debug, Clone)]
+pub struct Flaky {
+    pub rate: Rate,
+    /// PASS included (with an empty summary) when the usual outcome is a failure. Empty when
+    /// only the trace varies, not the status or summary.
+    pub others: Vec<Entry>,
+    /// `(differing, runs)` of the run this was observed in; `None` when read from a file.
+    /// Not part of the baseline: two values that differ only here are equal.
+    pub spread: Option<(u32, u32)>,
+}
+
+impl PartialEq for Flaky {
+    fn eq(&self, other: &Self) -> bool {
+        (self.rate, &self.others) == (other.rate, &other.others)
+    }
+}
+
+impl Eq for Flaky {}
+
 /// What one runtime is known to do over the whole corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Baseline {
@@ -71,6 +99,8 @@ pub struct Baseline {
     pub total: usize,
     /// Every case that does not pass, by case ID.
     pub entries: BTreeMap<String, Entry>,
+    /// Every case whose trace varies between runs, by case ID.
+    pub flaky: BTreeMap<String, Flaky>,
 }
 
 /// Render a case ID so that the parser finds where it ends: plain IDs as they are, IDs with
@@ -96,9 +126,25 @@ impl Baseline {
         c
     }
 
-    /// `205 cases: 196 PASS, 7 FAIL, 1 CRASH, 1 UNSUPPORTED` (zero counts left out).
+    /// `205 cases: 196 PASS, 7 FAIL, 1 CRASH, 1 UNSUPPORTED` (zero counts left out), then the
+    /// flaky ones when there are any.
     pub fn counts_line(&self) -> String {
-        format!("{} cases: {}", self.total, self.counts().nonzero_line())
+        let mut line = format!("{} cases: {}", self.total, self.counts().nonzero_line());
+        if !self.flaky.is_empty() {
+            let _ = write!(line, "; {} flaky", self.flaky.len());
+        }
+        line
+    }
+
+    /// What the baseline declares of one case, for judging its runs.
+    pub fn declared(&self, id: &str) -> Declared {
+        Declared {
+            usual: self.entries.get(id).map(|e| (e.status, e.summary.clone())),
+            flaky: self.flaky.get(id).map(|f| {
+                let others = f.others.iter().map(|e| (e.status, e.summary.clone()));
+                (f.rate, others.collect())
+            }),
+        }
     }
 
     /// The baseline of one runtime after a run: the run's non-passing cases, plus, for cases
@@ -119,25 +165,67 @@ impl Baseline {
             .map(|r| (r.case_id.as_str(), &r.outcome))
             .collect();
         let mut entries = BTreeMap::new();
+        let mut flaky = BTreeMap::new();
         let mut missing = 0;
+        let root = Some(project.root.as_path());
         for case in &suite.cases {
-            match ran.get(case.id.as_str()) {
-                Some(o) if o.status == Status::Pass => {}
-                Some(o) => {
-                    entries.insert(
-                        case.id.clone(),
-                        Entry {
-                            status: o.status,
-                            summary: o.summary(Some(&project.root)),
+            let id = &case.id;
+            let carried = |entries: &mut BTreeMap<String, Entry>| {
+                if let Some(e) = previous.and_then(|p| p.entries.get(id)) {
+                    entries.insert(id.clone(), e.clone());
+                }
+            };
+            let Some(o) = ran.get(id.as_str()) else {
+                missing += 1;
+                carried(&mut entries);
+                if let Some(f) = previous.and_then(|p| p.flaky.get(id)) {
+                    flaky.insert(id.clone(), f.clone());
+                }
+                continue;
+            };
+            let seen = runs::seen_all(o, root);
+            let (differing, total) = runs::spread(o);
+            // A case declared flaky keeps its lines while its runs fit them, whichever of its
+            // outcomes came out on top this time: the file does not change from run to run.
+            if let Some(f) = previous.and_then(|p| p.flaky.get(id)) {
+                let fit = previous.map(|p| p.declared(id).judge(&seen, differing, total));
+                if let Some(Ok(()) | Err(Misfit::TooOften)) = fit {
+                    carried(&mut entries);
+                    let rate = match fit {
+                        Some(Err(Misfit::TooOften)) => Rate::Often,
+                        _ => f.rate,
+                    };
+                    let spread = Some((differing, total));
+                    flaky.insert(
+                        id.clone(),
+                        Flaky {
+                            rate,
+                            spread,
+                            ..f.clone()
                         },
                     );
+                    continue;
                 }
-                None => {
-                    missing += 1;
-                    if let Some(e) = previous.and_then(|p| p.entries.get(&case.id)) {
-                        entries.insert(case.id.clone(), e.clone());
-                    }
-                }
+            }
+            if o.status != Status::Pass {
+                let (status, summary) = runs::seen(o, root);
+                entries.insert(id.clone(), Entry { status, summary });
+            }
+            if let Some(rate) = Rate::of(differing, total) {
+                let others = seen
+                    .into_iter()
+                    .skip(1)
+                    .map(|(status, summary)| Entry { status, summary })
+                    .collect();
+                let spread = Some((differing, total));
+                flaky.insert(
+                    id.clone(),
+                    Flaky {
+                        rate,
+                        others,
+                        spread,
+                    },
+                );
             }
         }
         if missing > 0 && previous.is_none() {
@@ -152,6 +240,7 @@ impl Baseline {
             version: version.to_string(),
             total: suite.cases.len(),
             entries,
+            flaky,
         })
     }
 
@@ -181,6 +270,22 @@ impl Baseline {
                 out.push('\n');
             }
         }
+        if !self.flaky.is_empty() {
+            out.push('\n');
+            for (id, f) in &self.flaky {
+                let head = format!("FLAKY {} {}", f.rate.as_str(), render_id(id));
+                if f.others.is_empty() {
+                    let _ = writeln!(out, "{head}");
+                }
+                for e in &f.others {
+                    let _ = write!(out, "{head}: {}", e.status.as_str());
+                    if !e.summary.is_empty() {
+                        let _ = write!(out, " {}", e.summary);
+                    }
+                    out.push('\n');
+                }
+            }
+        }
         snapshot::render(
             SOURCE,
             &format!(
@@ -201,12 +306,25 @@ impl Baseline {
         let lines = snapshot::split(snapshot::BASELINE, path, text)?.body;
         let (mut runtime, mut version, mut total) = (None, None, None);
         let mut entries = BTreeMap::new();
+        let mut flaky: BTreeMap<String, Flaky> = BTreeMap::new();
         for (n, l) in lines {
             let l = l.trim_end();
             if l.is_empty() {
                 continue;
             }
-            if let Some(v) = l.strip_prefix("runtime: ") {
+            if let Some(v) = l.strip_prefix("FLAKY ") {
+                let (id, rate, other) = parse_flaky(v).map_err(|why| corrupt(n, why))?;
+                let f = flaky.entry(id).or_insert(Flaky {
+                    rate,
+                    others: Vec::new(),
+                    spread: None,
+                });
+                // Lines of one case naming two classes: the more often one holds.
+                f.rate = f.rate.max(rate);
+                if let Some(e) = other.filter(|e| !f.others.contains(e)) {
+                    f.others.push(e);
+                }
+            } else if let Some(v) = l.strip_prefix("runtime: ") {
                 runtime = Some(v.to_string());
             } else if let Some(v) = l.strip_prefix("version: ") {
                 version = Some(v.to_string());
@@ -253,6 +371,7 @@ impl Baseline {
             version: version.unwrap_or_default(),
             total,
             entries,
+            flaky,
         })
     }
 
@@ -270,6 +389,23 @@ impl Baseline {
     pub fn write(&self, path: &Path, update: &str) -> std::io::Result<()> {
         crate::input::files::write_atomic(path, self.render_with(update).as_bytes())
     }
+}
+
+/// The rest of a `FLAKY` line: `rate id` or `rate id: STATUS summary`.
+fn parse_flaky(v: &str) -> Result<(String, Rate, Option<Entry>), String> {
+    let form = "(expected `FLAKY rare|often case-id: STATUS first divergent line`)";
+    let (word, rest) = v.split_once(' ').unwrap_or((v, ""));
+    let rate = Rate::parse(word)
+        .ok_or_else(|| format!("`{word}` is not a rate class, rare or often {form}"))?;
+    let (id, other) =
+        parse_entry(rest).ok_or_else(|| format!("cannot read a case ID in `FLAKY {v}` {form}"))?;
+    if other.is_empty() {
+        return Ok((id, rate, None));
+    }
+    let (st, summary) = other.split_once(' ').unwrap_or((&other, ""));
+    let status = Status::parse(st).ok_or_else(|| format!("`{st}` is not a status {form}"))?;
+    let summary = summary.trim().to_string();
+    Ok((id, rate, Some(Entry { status, summary })))
 }
 
 /// `id: summary` or `"quoted id": summary`, either without the summary.
@@ -302,6 +438,8 @@ pub struct Difference {
     pub case_id: String,
     pub before: Option<Entry>,
     pub after: Option<Entry>,
+    /// For [`Change::Varies`]: how the case varied before and after (`None`: stable).
+    pub varies: Option<(Option<Flaky>, Option<Flaky>)>,
 }
 
 /// The result of comparing a run with a runtime's baseline.
@@ -331,25 +469,33 @@ pub fn check(
         .entries
         .keys()
         .chain(observed.entries.keys())
+        .chain(baseline.flaky.keys())
+        .chain(observed.flaky.keys())
         .collect();
     let mut changes = Vec::new();
     for id in ids {
         let before = baseline.entries.get(id);
         let after = observed.entries.get(id);
+        let (flaky_before, flaky_after) = (baseline.flaky.get(id), observed.flaky.get(id));
+        let gone = !exists(id);
         let kind = match (before, after) {
-            (Some(_), None) if !exists(id) => Some(Change::Removed),
+            (Some(_), None) if gone => Some(Change::Removed),
             // A case the baseline does not list is expected to pass.
             (Some(b), None) => Change::of(b.status, Status::Pass, false),
             (None, Some(a)) => Change::of(Status::Pass, a.status, false),
             (Some(b), Some(a)) => Change::of(b.status, a.status, b.summary != a.summary),
+            (None, None) if gone && flaky_before.is_some() => Some(Change::Removed),
             (None, None) => None,
         };
+        // The way a case varies is compared once its usual outcome is the same.
+        let kind = kind.or_else(|| (flaky_before != flaky_after).then_some(Change::Varies));
         let Some(kind) = kind else { continue };
         changes.push(Difference {
             kind,
             case_id: id.clone(),
             before: before.cloned(),
             after: after.cloned(),
+            varies: (kind == Change::Varies).then(|| (flaky_before.cloned(), flaky_after.cloned())),
         });
     }
     changes.sort_by(|a, b| (a.kind, &a.case_id).cmp(&(b.kind, &b.case_id)));
@@ -438,6 +584,27 @@ impl Check {
                     (Change::Removed, _) => {
                         let _ = write!(out, " (was {})", status(&c.before));
                     }
+                    (Change::Varies, _) => {
+                        let (b, a) = c.varies.clone().unwrap_or((None, None));
+                        let _ = write!(
+                            out,
+                            " ({}): {} → {}",
+                            status(&c.after),
+                            varies(&b),
+                            varies(&a)
+                        );
+                        let others: Vec<String> = a
+                            .iter()
+                            .flat_map(|f| &f.others)
+                            .map(|e| match e.summary.as_str() {
+                                "" => e.status.as_str().to_string(),
+                                s => format!("{} {s}", e.status.as_str()),
+                            })
+                            .collect();
+                        if !others.is_empty() {
+                            let _ = write!(out, "; also gives: {}", others.join("; "));
+                        }
+                    }
                     (Change::Detail, Some(a)) => {
                         let was = c.before.as_ref().map_or("", |b| b.summary.as_str());
                         let _ = write!(
@@ -464,195 +631,17 @@ impl Check {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(status: Status, summary: &str) -> Entry {
-        Entry {
-            status,
-            summary: summary.into(),
-        }
-    }
-
-    fn baseline(entries: &[(&str, Status, &str)]) -> Baseline {
-        Baseline {
-            runtime: "node@26".into(),
-            version: "26.1.0".into(),
-            total: 10,
-            entries: entries
-                .iter()
-                .map(|(id, s, m)| (id.to_string(), entry(*s, m)))
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn file_names_are_safe_and_distinct() {
-        assert_eq!(file_name("reference"), "reference.snap");
-        assert_eq!(file_name("node@26"), "node@26.snap");
-        let a = file_name("./x.toml");
-        let b = file_name("x.toml");
-        let c = file_name("../x.toml");
-        let d = file_name("/etc/x.toml");
-        assert!(a.starts_with("x.toml-") && a.ends_with(".snap"), "{a}");
-        assert_eq!(b, "x.toml.snap");
-        let all: BTreeSet<_> = [&a, &b, &c, &d].into_iter().collect();
-        assert_eq!(all.len(), 4, "{all:?}");
-        for n in [&a, &c, &d, &file_name(".."), &file_name("")] {
-            assert!(!n.contains('/') && !n.starts_with('.'), "{n}");
-        }
-    }
-
-    #[test]
-    fn render_and_parse_round_trip() {
-        let b = baseline(&[
-            (
-                "als/x",
-                Status::Fail,
-                "event #3: expected `a: 1`, observed `a: 2`",
-            ),
-            ("hooks/odd id: yes", Status::Crash, "killed by SIGSEGV"),
-            ("loop/t", Status::Timeout, ""),
-            ("net/http", Status::Unsupported, "needs http"),
-        ]);
-        let text = b.render();
-        assert!(text.contains("\nruntime: node@26\nversion: 26.1.0\ncases: 10\nPASS: 6\nFAIL: 1\nTIMEOUT: 1\nCRASH: 1\nERROR: 0\nUNSUPPORTED: 1\n\nFAIL als/x: event #3"), "{text}");
-        assert!(
-            text.contains("\nCRASH \"hooks/odd id: yes\": killed by SIGSEGV\n"),
-            "{text}"
-        );
-        assert!(text.contains("\nTIMEOUT loop/t\n"), "{text}");
-        assert_eq!(Baseline::parse(Path::new("b.snap"), &text).unwrap(), b);
-        // The expected-trace reader of case snapshots accepts the file too: same format.
-        assert!(crate::input::snapshot::parse(Path::new("b.snap"), &text).is_ok());
-    }
-
-    #[test]
-    fn corrupted_baselines_are_located() {
-        let p = Path::new("reports/baselines/x.snap");
-        let e = Baseline::parse(p, "runtime: x\n").unwrap_err();
-        assert_eq!((e.line, e.path.as_path()), (1, p));
-        let e = Baseline::parse(p, "---\nx: y\n---\nruntime: x\ncases: 3\nWHAT a/b\n").unwrap_err();
-        assert_eq!(e.line, 6, "{e}");
-        assert!(e.message.contains("unexpected line `WHAT a/b`"), "{e}");
-        let e = Baseline::parse(p, "---\n---\nruntime: x\ncases: 3\nFAIL a: 1\nFAIL a: 2\n")
-            .unwrap_err();
-        assert!(e.message.contains("listed twice"), "{e}");
-        let e = Baseline::parse(p, "---\n---\nruntime: x\n").unwrap_err();
-        assert!(e.message.contains("no `cases:` line"), "{e}");
-    }
-
-    #[test]
-    fn check_names_each_kind_of_difference() {
-        let before = baseline(&[
-            ("a/fixed", Status::Fail, "event #1: x"),
-            ("a/gone", Status::Fail, "event #1: y"),
-            ("a/moved", Status::Fail, "event #2: old"),
-            ("a/now-crash", Status::Fail, "event #1: z"),
-            ("a/same", Status::Fail, "event #4: same"),
-        ]);
-        let mut after = baseline(&[
-            ("a/broken", Status::Fail, "event #5: new"),
-            ("a/moved", Status::Fail, "event #3: new"),
-            ("a/now-crash", Status::Crash, "killed by SIGSEGV"),
-            ("a/same", Status::Fail, "event #4: same"),
-            ("b/hang", Status::Timeout, "timed out after event #1 `x`"),
-        ]);
-        after.version = "26.2.0".into();
-        let c = check(Path::new("b.snap"), &before, &after, |id| id != "a/gone");
-        let got: Vec<(Change, &str)> = c
-            .changes
-            .iter()
-            .map(|c| (c.kind, c.case_id.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (Change::Fixed, "a/fixed"),
-                (Change::Broken, "a/broken"),
-                (Change::CrashOrTimeout, "a/now-crash"),
-                (Change::CrashOrTimeout, "b/hang"),
-                (Change::Detail, "a/moved"),
-                (Change::Removed, "a/gone"),
-            ]
-        );
-        assert!(!c.passed());
-        let text = c.render();
-        assert!(
-            text.contains(
-                "  Broken (passed before) (1):\n    a/broken (was PASS, now FAIL): event #5: new\n"
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains("  Fixed (now passing) (1):\n    a/fixed (was FAIL, now PASS)\n"),
-            "{text}"
-        );
-        assert!(
-            text.contains("version 26.1.0 in the baseline, 26.2.0 now"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn an_added_passing_case_is_a_note_not_a_failure() {
-        let before = baseline(&[("a/x", Status::Fail, "e")]);
-        let mut after = before.clone();
-        after.total += 1;
-        let c = check(Path::new("b.snap"), &before, &after, |_| true);
-        assert!(c.passed(), "a new case that passes changes no entry");
-        let text = c.render();
-        assert!(
-            text.starts_with("baseline check: node@26: matches b.snap\n"),
-            "{text}"
-        );
-        assert!(text.contains("  note: the corpus has 11 cases"), "{text}");
-        // An added case that fails is a change, count or no count.
-        let mut failing = after.clone();
-        failing.entries.insert(
-            "a/new".into(),
-            Entry {
-                status: Status::Fail,
-                summary: "x".into(),
-            },
-        );
-        let c = check(Path::new("b.snap"), &before, &failing, |_| true);
-        assert!(!c.passed());
-        assert_eq!(c.count(Change::Broken), 1);
-        assert!(
-            text.contains("the corpus has 11 cases, the baseline counted 10"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn a_version_change_alone_passes() {
-        let before = baseline(&[("a/x", Status::Fail, "e")]);
-        let mut after = before.clone();
-        after.version = "27.0.0".into();
-        let c = check(Path::new("b.snap"), &before, &after, |_| true);
-        assert!(c.passed());
-        assert!(c
-            .render()
-            .contains("a version change alone does not fail the check"));
-    }
-
-    #[test]
-    fn summaries_hold_no_timings_or_checkout_paths() {
-        let mut o = Outcome::error("did not finish within 10004 ms; the process group was killed");
-        o.status = Status::Timeout;
-        o.trace = vec!["looping:".into(), "timeout".into()];
-        assert_eq!(o.summary(None), "timed out after event #1 `looping:`");
-        let o = Outcome::error("cannot read /src/ck/cases/a.snap: denied\nmore");
-        assert_eq!(
-            o.summary(Some(Path::new("/src/ck"))),
-            "cannot read cases/a.snap: denied"
-        );
-        let o = Outcome::error("x".repeat(500));
-        assert_eq!(
-            o.summary(None).chars().count(),
-            crate::judge::outcome::SUMMARY_CHARS + 1
-        );
+/// `stable`, `flaky (rare)`, or with the run's count `flaky (often: 3 of 5 runs differed)`.
+fn varies(f: &Option<Flaky>) -> String {
+    match f {
+        None => "stable".into(),
+        Some(f) => match f.spread {
+            Some((k, n)) => format!("flaky ({}: {k} of {n} runs differed)", f.rate.as_str()),
+            None => format!("flaky ({})", f.rate.as_str()),
+        },
     }
 }
+
+#[cfg(test)]
+#[path = "baseline_tests.rs"]
+mod tests;

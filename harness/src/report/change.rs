@@ -23,6 +23,10 @@ pub enum Change {
     /// The same status, reached differently: another first divergent line or reason for a
     /// case that does not pass, another allowed alternative for one that does.
     Detail,
+    /// The same usual outcome, but the case varies between runs differently: a stable case
+    /// now varies, a flaky one varies more often than its class or gives another outcome
+    /// (baseline check only: results files are compared by their usual outcome).
+    Varies,
     /// Present after only.
     Added,
     /// Present before only (against a baseline: an entry of a case that no longer exists).
@@ -30,6 +34,7 @@ pub enum Change {
 }
 
 impl Change {
+    /// The lists `compare` shows for two results files (all but [`Change::Varies`]).
     pub const ALL: [Change; 7] = [
         Change::Fixed,
         Change::Broken,
@@ -62,6 +67,7 @@ impl Change {
             Change::CrashOrTimeout => "New crashes and timeouts",
             Change::OtherStatus => "Other status changes",
             Change::Detail => "Same status, reached differently",
+            Change::Varies => "Varying between runs",
             Change::Added => "Cases added",
             Change::Removed => "Cases removed",
         }
@@ -75,6 +81,7 @@ impl Change {
             Change::CrashOrTimeout => "new crashes/timeouts",
             Change::OtherStatus => "other status changes",
             Change::Detail => "reached differently",
+            Change::Varies => "varying",
             Change::Added => "added",
             Change::Removed => "removed",
         }

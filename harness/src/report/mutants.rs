@@ -100,6 +100,9 @@ pub struct MutantsReport {
     pub cases: usize,
     /// Only some mutants or cases ran (`--mutant`, a filter).
     pub subset: bool,
+    /// `--first-kill`: each mutant stopped at its first killer, so the killers are not all.
+    #[serde(default)]
+    pub first_kill: bool,
     /// The control's ID and the cases it flipped (none, for a sound loading method).
     pub control: String,
     pub flips: Vec<Flip>,
@@ -243,6 +246,12 @@ impl MutantsReport {
             }
         );
         let _ = writeln!(o, "- Run time: {:.0} s\n", self.seconds);
+        if self.first_kill {
+            let _ = writeln!(
+                o,
+                "Run with `--first-kill`: each mutant stopped at the first case that killed it, so the killers below are the first found, not all.\n"
+            );
+        }
         for f in &self.flips {
             let _ = writeln!(
                 o,
@@ -354,6 +363,7 @@ mod tests {
             version: "26.0.0".into(),
             cases: 10,
             subset: false,
+            first_kill: false,
             control: "empty".into(),
             flips: Vec::new(),
             mutants: vec![
@@ -384,7 +394,10 @@ mod tests {
         let md = report().to_markdown();
         assert!(md.contains("**Kill rate: 33.3%** (1 of 3 valid"), "{md}");
         assert!(md.contains("7: `als/case-0`, `als/case-1`, `als/case-2`, `als/case-3`, `als/case-4`, and 2 more"), "{md}");
-        assert!(md.contains("- **SURVIVED** `b` (ALS-PROP): breaks b  \n  **unexplained**"), "{md}");
+        assert!(
+            md.contains("- **SURVIVED** `b` (ALS-PROP): breaks b  \n  **unexplained**"),
+            "{md}"
+        );
         assert!(md.contains("no case reuses a socket"), "{md}");
         assert!(md.contains("- **INVALID** `c`"), "{md}");
         assert!(md.contains("| ALS | 2 | 1 | 50% | 1 |"), "{md}");

@@ -142,6 +142,45 @@ pub struct CaseResult {
     /// runtime (none when the register does not list it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<CauseEntry>,
+    /// With `--repeat N` (N > 1): how many times the case ran. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u32>,
+    /// With `--repeat N` (N > 1): each distinct trace the runs gave, most common first (the
+    /// one the fields above describe). One element when every run gave the same trace.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<VariantEntry>,
+}
+
+/// One distinct trace among the runs of a repeated case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantEntry {
+    /// How many runs gave it.
+    pub count: u32,
+    #[serde(with = "status_serde")]
+    pub status: Status,
+    /// As the case's `summary`: empty for PASS.
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub alternative: Option<String>,
+    /// Its observed trace; empty for the first variant, whose trace is the case's `trace`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<String>,
+    /// Where its trace (normalised under the case's `order.free`) first leaves the first
+    /// variant's: `expected` is the first variant's line, `observed` this one's. Absent for
+    /// the first variant, and when only the way the run ended differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_first: Option<DivergenceEntry>,
+}
+
+impl CaseResult {
+    /// How many of the runs did not give the most common trace, and how many runs there were;
+    /// `None` for a case that ran once or gave the same trace every time.
+    pub fn flaky(&self) -> Option<(u32, u32)> {
+        let runs = self.runs?;
+        let first = self.variants.first()?.count;
+        (self.variants.len() > 1).then_some((runs - first.min(runs), runs))
+    }
 }
 
 /// A requirement a failing case checks.
@@ -224,8 +263,55 @@ impl CaseResult {
                     })
                     .collect(),
             },
+            runs: o.runs.as_ref().map(|r| r.total),
+            variants: o
+                .runs
+                .as_ref()
+                .map(|r| variants(r, case.map(|c| &c.ordering)))
+                .unwrap_or_default(),
         }
     }
+}
+
+/// The variants of a repeated case as the results file writes them.
+fn variants(
+    runs: &crate::judge::runs::Runs,
+    ordering: Option<&crate::input::order::Ordering>,
+) -> Vec<VariantEntry> {
+    let plain = crate::input::order::Ordering::default();
+    let ordering = ordering.unwrap_or(&plain);
+    let first = runs
+        .variants
+        .first()
+        .map(|v| ordering.normalise(&v.outcome.trace))
+        .unwrap_or_default();
+    runs.variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let o = &v.outcome;
+            let this = ordering.normalise(&o.trace);
+            VariantEntry {
+                count: v.count,
+                status: o.status,
+                summary: if o.status == Status::Pass {
+                    String::new()
+                } else {
+                    o.summary(None)
+                },
+                alternative: o.alternative.clone(),
+                trace: if i == 0 { Vec::new() } else { o.trace.clone() },
+                from_first: (i > 0)
+                    .then(|| crate::judge::expect::first_divergence(&first, &this))
+                    .flatten()
+                    .map(|d| DivergenceEntry {
+                        event: d.index + 1,
+                        expected: d.expected,
+                        observed: d.observed,
+                    }),
+            }
+        })
+        .collect()
 }
 
 /// Milliseconds with microsecond precision: the reference runtime runs a case in well under
@@ -394,6 +480,14 @@ pub fn redact_paths(results: &mut Results, root: &Path) {
         if let Some(d) = &mut r.divergence {
             d.expected.iter_mut().for_each(&fix);
             d.observed.iter_mut().for_each(&fix);
+        }
+        for v in &mut r.variants {
+            fix(&mut v.summary);
+            v.trace.iter_mut().for_each(&fix);
+            if let Some(d) = &mut v.from_first {
+                d.expected.iter_mut().for_each(&fix);
+                d.observed.iter_mut().for_each(&fix);
+            }
         }
     }
     for rt in &mut results.runtimes {

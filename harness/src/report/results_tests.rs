@@ -212,3 +212,55 @@ fn dates_are_rfc3339_utc() {
     assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
     assert_eq!(rfc3339(1_767_225_599), "2025-12-31T23:59:59Z");
 }
+
+#[test]
+fn runs_and_variants_are_written_only_for_repeated_cases() {
+    let once = CaseResult::from_record(
+        &record("r", "a/b", outcome(Status::Pass, &["a: 1", "exit 0"], "")),
+        None,
+    );
+    let json = serde_json::to_string(&once).unwrap();
+    assert!(
+        !json.contains("\"runs\"") && !json.contains("variants"),
+        "{json}"
+    );
+    assert_eq!(once.flaky(), None);
+
+    let pass = || outcome(Status::Pass, &["a: 1", "exit 0"], "");
+    let mut fail = outcome(Status::Fail, &["a: 2", "exit 0"], "diff");
+    fail.divergence = Some(crate::judge::expect::Divergence {
+        index: 0,
+        expected: Some("a: 1".into()),
+        observed: Some("a: 2".into()),
+    });
+    let runs = crate::judge::runs::Runs::of(
+        &Default::default(),
+        vec![pass(), fail.clone(), pass(), pass()],
+    );
+    let mut o = runs.variants[0].outcome.clone();
+    o.runs = Some(runs);
+    let r = CaseResult::from_record(&record("r", "a/b", o), None);
+    assert_eq!(r.runs, Some(4));
+    assert_eq!(r.flaky(), Some((1, 4)));
+    let counts: Vec<(u32, Status)> = r.variants.iter().map(|v| (v.count, v.status)).collect();
+    assert_eq!(counts, [(3, Status::Pass), (1, Status::Fail)]);
+    assert!(r.variants[0].trace.is_empty(), "the case's own trace");
+    assert_eq!(r.variants[1].trace, ["a: 2", "exit 0"]);
+    assert_eq!(
+        r.variants[1].summary,
+        "event #1: expected `a: 1`, observed `a: 2`"
+    );
+    let at = r.variants[1].from_first.as_ref().unwrap();
+    assert_eq!(
+        (at.event, at.expected.as_deref(), at.observed.as_deref()),
+        (1, Some("a: 1"), Some("a: 2"))
+    );
+    // Read back as written.
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(
+        json.contains("\"runs\":4,\"variants\":[{\"count\":3"),
+        "{json}"
+    );
+    let back: CaseResult = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, r);
+}

@@ -14,8 +14,9 @@ pub fn from_baselines(baselines: &[(String, Option<Baseline>)]) -> Known {
             let b = b.as_ref()?;
             let entries = b
                 .entries
-                .iter()
-                .map(|(id, e)| (id.clone(), (e.status, e.summary.clone())))
+                .keys()
+                .chain(b.flaky.keys())
+                .map(|id| (id.clone(), b.declared(id)))
                 .collect();
             Some((runtime.clone(), entries))
         })
@@ -35,6 +36,7 @@ mod tests {
             version: "1".into(),
             total: 3,
             entries: Default::default(),
+            flaky: Default::default(),
         };
         b.entries.insert(
             "a/x".into(),
@@ -43,14 +45,28 @@ mod tests {
                 summary: "event #1: expected `a`, observed `b`".into(),
             },
         );
-        let known = from_baselines(&[("bun".into(), Some(b)), ("deno".into(), None)]);
+        let known = from_baselines(&[("bun".into(), Some(b.clone())), ("deno".into(), None)]);
         assert_eq!(
-            known["bun"]["a/x"],
-            (
+            known["bun"]["a/x"].usual,
+            Some((
                 Status::Fail,
                 "event #1: expected `a`, observed `b`".to_string()
-            )
+            ))
         );
+        assert_eq!(known["bun"]["a/x"].flaky, None);
+        // A case that usually passes but is declared flaky is listed too.
+        b.flaky.insert(
+            "a/p".into(),
+            crate::report::baseline::Flaky {
+                rate: crate::judge::runs::Rate::Rare,
+                others: Vec::new(),
+                spread: None,
+            },
+        );
+        let known = from_baselines(&[("bun".into(), Some(b))]);
+        let p = &known["bun"]["a/p"];
+        assert_eq!(p.usual, None);
+        assert_eq!(p.flaky, Some((crate::judge::runs::Rate::Rare, Vec::new())));
         assert!(
             !known.contains_key("deno"),
             "no baseline, no judging by one"

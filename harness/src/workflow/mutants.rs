@@ -64,6 +64,9 @@ pub struct MutantsOptions {
     pub dir: Option<PathBuf>,
     /// Run without the sandbox (docs/security.md).
     pub no_sandbox: bool,
+    /// Stop running a mutant's cases once one has killed it: much faster, but the killers
+    /// named are only the first found (the cases citing the mutant's area run first).
+    pub first_kill: bool,
 }
 
 /// Why a run could not be made: a usage error, or bad input (each line a message).
@@ -83,7 +86,8 @@ pub fn mutants(project: &Project, opts: &MutantsOptions, emit: &Emitter) -> Exit
     let suite = match Suite::load_project(project) {
         Ok(s) => s,
         Err(d) => {
-            d.0.iter().for_each(|x| emit.note(format_args!("error: {x}")));
+            d.0.iter()
+                .for_each(|x| emit.note(format_args!("error: {x}")));
             return Ok(INVALID);
         }
     };
@@ -92,7 +96,9 @@ pub fn mutants(project: &Project, opts: &MutantsOptions, emit: &Emitter) -> Exit
         Ok(r) => r,
         Err(Failure::Usage(e)) => return Err(e),
         Err(Failure::Invalid(lines)) => {
-            lines.iter().for_each(|l| emit.note(format_args!("error: {l}")));
+            lines
+                .iter()
+                .for_each(|l| emit.note(format_args!("error: {l}")));
             return Ok(INVALID);
         }
     };
@@ -108,8 +114,8 @@ pub fn mutants(project: &Project, opts: &MutantsOptions, emit: &Emitter) -> Exit
         (report::JSON_FILE, report.to_json()),
     ] {
         let path = out.join(name);
-        let written = std::fs::create_dir_all(&out)
-            .and_then(|()| write_atomic(&path, text.as_bytes()));
+        let written =
+            std::fs::create_dir_all(&out).and_then(|()| write_atomic(&path, text.as_bytes()));
         match written {
             Ok(()) => emit.note(format_args!("wrote {}", project.relative(&path).display())),
             Err(e) => {
@@ -150,8 +156,15 @@ pub fn run(
         .dir
         .clone()
         .unwrap_or_else(|| project.root.join(mutant::DIR));
-    let all = mutant::load_dir(&dir, &suite.spec)
-        .map_err(|d| Failure::Invalid(d.relative_to(&project.root).0.iter().map(ToString::to_string).collect()))?;
+    let all = mutant::load_dir(&dir, &suite.spec).map_err(|d| {
+        Failure::Invalid(
+            d.relative_to(&project.root)
+                .0
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        )
+    })?;
     let control = all
         .iter()
         .find(|m| m.is_control())
@@ -164,7 +177,8 @@ pub fn run(
     } else {
         Sandbox::detect().map_err(|e| Failure::Invalid(vec![e.to_string()]))?
     };
-    let registry = Registry::load(&project.root).map_err(|d| Failure::Invalid(vec![d.to_string()]))?;
+    let registry =
+        Registry::load(&project.root).map_err(|d| Failure::Invalid(vec![d.to_string()]))?;
     let base = registry
         .prepare(runtime, &sandbox)
         .map_err(|e| Failure::Invalid(vec![format!("runtime {runtime} cannot be used: {e}")]))?;
@@ -174,7 +188,10 @@ pub fn run(
             .map_err(|e| Failure::Invalid(vec![e]))
     };
     let control_rt = derive(&control)?;
-    let workers = Executor::new(opts.jobs.unwrap_or_else(|| runner::default_workers(&[runtime.to_string()])));
+    let workers = Executor::new(
+        opts.jobs
+            .unwrap_or_else(|| runner::default_workers(&[runtime.to_string()])),
+    );
     emit.note(format_args!(
         "mutants: {} on {runtime} {}, {} cases, {} mutant(s), {} at once",
         project.relative(&dir).display(),
@@ -186,14 +203,20 @@ pub fn run(
 
     // 1. Plain and control, side by side.
     let limit = |c: &Case| c.timeout.unwrap_or(DEFAULT_TIMEOUT);
-    let pairs: Vec<(usize, bool)> = (0..cases.len()).flat_map(|i| [(i, false), (i, true)]).collect();
+    let pairs: Vec<(usize, bool)> = (0..cases.len())
+        .flat_map(|i| [(i, false), (i, true)])
+        .collect();
     let ran = workers.map(&pairs, |&(i, under_control)| {
         let rt = if under_control { &control_rt } else { &base };
         run_case(rt, cases[i], limit(cases[i]))
     });
     let (mut plain, mut controlled) = (Vec::new(), Vec::new());
     for (o, &(_, under_control)) in ran.into_iter().zip(&pairs) {
-        if under_control { controlled.push(o) } else { plain.push(o) }
+        if under_control {
+            controlled.push(o)
+        } else {
+            plain.push(o)
+        }
     }
     let flips: Vec<Flip> = cases
         .iter()
@@ -212,35 +235,57 @@ pub fn run(
         started.elapsed().as_secs_f64()
     ));
     for f in &flips {
-        emit.note(format_args!("  flipped: {}: {} plain, {} under the control", f.case, f.plain, f.control));
+        emit.note(format_args!(
+            "  flipped: {}: {} plain, {} under the control",
+            f.case, f.plain, f.control
+        ));
     }
 
     // 2. Smoke scripts: which mutants change anything at all.
-    let derived: Vec<ProcessAdapter> = selected.iter().map(|m| derive(m)).collect::<Result<_, _>>()?;
+    let derived: Vec<ProcessAdapter> = selected
+        .iter()
+        .map(|m| derive(m))
+        .collect::<Result<_, _>>()?;
     let smokes = workers.map(&(0..selected.len()).collect::<Vec<_>>(), |&i| {
         smoke(&base, &derived[i], selected[i])
     });
 
-    // 3. Every valid mutant on every case, longest waits first within each mutant.
-    let mut order: Vec<usize> = (0..cases.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(expected_wait_ms(cases[i])));
+    // 3. Every valid mutant on every case: the cases citing its area first, then the longest
+    // waits first.
     let jobs: Vec<(usize, usize)> = (0..selected.len())
         .filter(|&m| smokes[m].1.is_none())
-        .flat_map(|m| order.iter().map(move |&c| (m, c)))
+        .flat_map(|m| {
+            let mut order: Vec<usize> = (0..cases.len()).collect();
+            order.sort_by_key(|&i| {
+                let cites = cases[i]
+                    .spec
+                    .iter()
+                    .any(|id| in_area(id, selected[m].area()));
+                (!cites, std::cmp::Reverse(expected_wait_ms(cases[i])))
+            });
+            order.into_iter().map(move |c| (m, c))
+        })
         .collect();
+    // Per mutant: cases done, cases that killed it.
     let tally = Mutex::new(vec![(0usize, 0usize); selected.len()]);
     let outcomes = workers.map_with_progress(
         &jobs,
         |&(m, c)| {
+            if opts.first_kill && tally.lock().unwrap_or_else(|p| p.into_inner())[m].1 > 0 {
+                return None;
+            }
             let case = cases[c];
             let took = controlled[c].duration * TIMEOUT_FACTOR;
             let timeout = took.max(MIN_MUTANT_TIMEOUT).min(limit(case));
-            run_case(&derived[m], case, timeout)
+            Some(run_case(&derived[m], case, timeout))
         },
         |&(m, c), outcome| {
             let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
             t[m].0 += 1;
-            t[m].1 += usize::from(kills(cases[c], &controlled[c], outcome));
+            let killed = outcome
+                .as_ref()
+                .is_some_and(|o| kills(cases[c], &controlled[c], o));
+            t[m].1 += usize::from(killed);
             if t[m].0 == cases.len() {
                 emit.note(format_args!(
                     "mutant {} ({}): killed by {} case(s)  [{:.0} s]",
@@ -254,6 +299,7 @@ pub fn run(
     );
     let mut killed_by: Vec<Vec<Kill>> = vec![Vec::new(); selected.len()];
     for (&(m, c), o) in jobs.iter().zip(&outcomes) {
+        let Some(o) = o else { continue };
         if kills(cases[c], &controlled[c], o) {
             killed_by[m].push(Kill {
                 case: cases[c].id.clone(),
@@ -263,7 +309,13 @@ pub fn run(
     }
     let mut results = Vec::new();
     for (i, m) in selected.iter().enumerate() {
-        let Kind::Breaks { area, breaks, survives, .. } = &m.kind else {
+        let Kind::Breaks {
+            area,
+            breaks,
+            survives,
+            ..
+        } = &m.kind
+        else {
             continue;
         };
         let (smoke, invalid) = smokes[i].clone();
@@ -279,7 +331,10 @@ pub fn run(
         }
         results.push(MutantResult {
             id: m.id.clone(),
-            file: project.relative(&m.path).to_string_lossy().replace('\\', "/"),
+            file: project
+                .relative(&m.path)
+                .to_string_lossy()
+                .replace('\\', "/"),
             area: area.clone(),
             breaks: breaks.clone(),
             survives: survives.clone(),
@@ -295,11 +350,18 @@ pub fn run(
         version: base.facts.version.clone(),
         cases: cases.len(),
         subset: !opts.mutants.is_empty() || !opts.filter.is_empty() || opts.dir.is_some(),
+        first_kill: opts.first_kill,
         control: control.id.clone(),
         flips,
         mutants: results,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Whether requirement `id` belongs to `area` (a requirement group or family).
+fn in_area(id: &str, area: &str) -> bool {
+    id.strip_prefix(area)
+        .is_some_and(|rest| rest.starts_with('-'))
 }
 
 /// The mutants `--mutant` names (every one but the control when none is named).
@@ -345,7 +407,13 @@ fn cases<'a>(suite: &'a Suite, filter: &[String]) -> Result<Vec<&'a Case>, Failu
 /// invalid when it is (the same output both ways, or a script that fails without it).
 fn smoke(base: &ProcessAdapter, mutated: &ProcessAdapter, m: &Mutant) -> (Smoke, Option<String>) {
     let Kind::Breaks { smoke: script, .. } = &m.kind else {
-        return (Smoke { plain: String::new(), mutant: String::new() }, None);
+        return (
+            Smoke {
+                plain: String::new(),
+                mutant: String::new(),
+            },
+            None,
+        );
     };
     let run = |rt: &ProcessAdapter| -> Result<String, String> {
         let dir = tempfile::Builder::new()
@@ -359,30 +427,63 @@ fn smoke(base: &ProcessAdapter, mutated: &ProcessAdapter, m: &Mutant) -> (Smoke,
         let mut text = out.stdout_head.clone();
         match out.ended {
             Ended::Exited(0) => {}
-            Ended::Exited(code) => text.push_str(&format!("[exit {code}: {}]", first_line(&out.stderr_head))),
+            Ended::Exited(code) => {
+                text.push_str(&format!("[exit {code}: {}]", first_line(&out.stderr_head)))
+            }
             ref other => text.push_str(&format!("[{other:?}: {}]", first_line(&out.stderr_head))),
         }
         Ok(text)
     };
     let head = |s: &str| s.chars().take(SMOKE_HEAD).collect::<String>();
+    // A preload that cannot even load breaks every script, not one behaviour.
+    let loads = {
+        let dir = tempfile::Builder::new().prefix("ah-smoke-").tempdir();
+        dir.ok().map(|dir| {
+            let _registered = process::DirGuard::new(dir.path());
+            let file = dir.path().join("load.cjs");
+            let _ = std::fs::write(&file, "console.log('loaded');\n");
+            mutated.run_file(&file, dir.path(), SMOKE_TIMEOUT)
+        })
+    };
+    if let Some(out) = loads {
+        if out.ended != Ended::Exited(0) || out.stdout_head != "loaded\n" {
+            let why = format!(
+                "the preload fails to load: {}",
+                first_line(&out.stderr_head)
+            );
+            let none = Smoke {
+                plain: String::new(),
+                mutant: String::new(),
+            };
+            return (none, Some(why));
+        }
+    }
     let (plain, mutant) = match (run(base), run(mutated)) {
         (Ok(p), Ok(m)) => (p, m),
         (Err(e), _) | (_, Err(e)) => {
-            let none = Smoke { plain: String::new(), mutant: String::new() };
+            let none = Smoke {
+                plain: String::new(),
+                mutant: String::new(),
+            };
             return (none, Some(e));
         }
     };
-    let invalid = if plain.contains("[exit ") || plain.contains("[TimedOut") || plain.contains("[Signaled") {
-        Some(format!("its smoke script fails without the mutant: {}", head(&plain)))
-    } else if plain == mutant {
-        Some("its smoke script prints the same with and without it, so it breaks nothing observable".into())
-    } else {
-        None
-    };
-    (Smoke { plain: head(&plain), mutant: head(&mutant) }, invalid)
+    let invalid = (plain == mutant).then(|| {
+        "its smoke script prints the same with and without it, so it breaks nothing observable"
+            .to_string()
+    });
+    (
+        Smoke {
+            plain: head(&plain),
+            mutant: head(&mutant),
+        },
+        invalid,
+    )
 }
 
 fn first_line(s: &str) -> &str {
-    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
 }
-

@@ -107,6 +107,7 @@ mod tests {
             version: "26".into(),
             total: 1,
             entries: Default::default(),
+            flaky: Default::default(),
         };
         b.write(
             &baseline::path_for(&project, "node@26"),

@@ -14,7 +14,11 @@ use crate::workflow::emit::Emitter;
 pub fn print(suite: &Suite, result: &RunResult, emit: &Emitter) {
     // Blessed runs are counted apart: they did what `--bless` asked, whatever their status.
     let mut counts: BTreeMap<&str, (Counts, usize)> = BTreeMap::new();
+    let mut varied: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &result.records {
+        if r.outcome.runs.as_ref().is_some_and(|r| r.differing() > 0) {
+            *varied.entry(r.runtime.as_str()).or_default() += 1;
+        }
         let (c, blessed) = counts.entry(r.runtime.as_str()).or_default();
         if r.outcome.blessed {
             *blessed += 1;
@@ -38,6 +42,10 @@ pub fn print(suite: &Suite, result: &RunResult, emit: &Emitter) {
             parts.push_str(&format!(
                 "{blessed} blessed (pending review: `cargo insta review`)"
             ));
+        }
+        // With --repeat the statuses are those of each case's most common trace.
+        if let Some(n) = varied.get(runtime.as_str()) {
+            parts.push_str(&format!("; {n} varied between runs"));
         }
         // A run made without the sandbox says so where its result is read.
         if let Ok(f) = facts {

@@ -48,8 +48,17 @@ class Timeout {
     initAsyncResource(this, 'Timeout');
   }
 
+  // As Node's insertGuarded(): a cleared timer stays cleared; a pending or running one is armed
+  // again from now and keeps its id and context; one that already fired (destroyed) starts
+  // again as a new resource, in the refreshing code's context (spec: REENTER-001).
   refresh() {
-    if (!this._destroyed && timers.has(this)) arm(this, now);
+    if (this._idleTimeout < 0) return this;
+    arm(this, now);
+    if (this._destroyed) {
+      this._destroyed = false;
+      initAsyncResource(this, 'Timeout');
+      if (this[kRefed]) refedTimers++;
+    }
     return this;
   }
 
@@ -122,6 +131,7 @@ function unenroll(timer) {
   if (timer[kRefed]) refedTimers--;
   if (ah.destroyHooksExist()) ah.emitDestroy(timer[asyncIdKey]);
   disarm(timer);
+  timer._idleTimeout = -1;
 }
 
 function clearTimeout(timer) {
@@ -332,6 +342,18 @@ function processTicksAndRejections() {
 
 function queueMicrotask(callback) {
   validateFunction(callback, 'callback');
+  // As in Node 26, a resource only when an init hook or a context frame asks for one; otherwise
+  // the callback runs with ids 0 (spec: IDNOHOOK-001, IDNOHOOK-002).
+  if (!AsyncContextFrame.current() && !ah.initHooksExist()) {
+    host.enqueueJob(function runMicrotask() {
+      try {
+        callback();
+      } catch (e) {
+        triggerUncaughtException(e, false);
+      }
+    });
+    return;
+  }
   const resource = new ah.AsyncResource('Microtask', { requireManualDestroy: true });
   // As in Node 26, an exception leaves the microtask's scope (its after is emitted) before it is
   // reported, the way V8 reports an exception a microtask throws (spec: HOOK-LIFE-013).

@@ -80,25 +80,37 @@ fn status_cell(out: &mut String, col: &Column, row: &Row, cell: Option<&CaseResu
         return;
     };
     let st = c.status.as_str();
+    let flaky = flake_note(c);
     if c.status == Status::Pass {
+        let title = flaky_title(c);
         match &c.alternative {
             Some(alt) => {
                 let _ = write!(
                     out,
-                    r#"<td class="st PASS" title="PASS through the allowed alternative `{}`">✓ alt</td>"#,
-                    escape_html(alt)
+                    r#"<td class="st PASS" title="PASS through the allowed alternative `{}`{}">✓ alt{}</td>"#,
+                    escape_html(alt),
+                    escape_html(&title),
+                    escape_html(&flaky)
                 );
             }
-            None => out.push_str(r#"<td class="st PASS" title="PASS">✓</td>"#),
+            None => {
+                let _ = write!(
+                    out,
+                    r#"<td class="st PASS" title="PASS{}">✓{}</td>"#,
+                    escape_html(&title),
+                    escape_html(&flaky)
+                );
+            }
         }
         return;
     }
     let _ = write!(
         out,
-        r##"<td class="st {st}" title="{}"><details class="cell" id="{}"><summary>{} {st}</summary><div class="pop"><button type="button" class="close" onclick="this.closest('details').open = false">close ✕</button><h3><a href="#{}">{}</a> on {} ({}): {st}</h3>"##,
+        r##"<td class="st {st}" title="{}"><details class="cell" id="{}"><summary>{} {st}{}</summary><div class="pop"><button type="button" class="close" onclick="this.closest('details').open = false">close ✕</button><h3><a href="#{}">{}</a> on {} ({}): {st}</h3>"##,
         escape_html(&c.summary),
         escape_html(&cell_id(&col.name, &row.case)),
         symbol(c.status),
+        escape_html(&flaky),
         escape_html(&row_id(&row.case)),
         escape_html(&row.case),
         escape_html(&col.name),
@@ -106,6 +118,13 @@ fn status_cell(out: &mut String, col: &Column, row: &Row, cell: Option<&CaseResu
     );
     if !row.title.is_empty() {
         let _ = write!(out, "<p>{}</p>", escape_html(&row.title));
+    }
+    if !flaky.is_empty() {
+        let _ = write!(
+            out,
+            "<p>{}</p>",
+            escape_html(flaky_title(c).trim_start_matches("; "))
+        );
     }
     why(out, row, c);
     let detail = capped(&c.detail);
@@ -159,6 +178,42 @@ fn status_cell(out: &mut String, col: &Column, row: &Row, cell: Option<&CaseResu
     out.push_str(
         "<p><small>Esc or a click on the status closes this panel.</small></p></div></details></td>",
     );
+}
+
+/// ` · flaky 2/20` for a cell whose runs gave more than one trace (see
+/// [`CaseResult::flaky`]); empty otherwise, so results without repeats render as before.
+pub(super) fn flake_note(c: &CaseResult) -> String {
+    match c.flaky() {
+        Some((k, n)) => format!(" · flaky {k}/{n}"),
+        None => String::new(),
+    }
+}
+
+/// `; 18 of 20 runs gave this trace, 2 another: FAIL event #3: ...` for a flaky cell.
+fn flaky_title(c: &CaseResult) -> String {
+    let Some((k, n)) = c.flaky() else {
+        return String::new();
+    };
+    let others: Vec<String> = c
+        .variants
+        .iter()
+        .skip(1)
+        .map(|v| {
+            let at = v.from_first.as_ref().map_or(String::new(), |d| {
+                format!(
+                    " (from event #{}: `{}`)",
+                    d.event,
+                    d.observed.as_deref().unwrap_or("end of trace")
+                )
+            });
+            format!("{}× {}{at}", v.count, v.status.as_str())
+        })
+        .collect();
+    format!(
+        "; {} of {n} runs gave this trace, {k} another: {}",
+        n - k,
+        others.join(", ")
+    )
 }
 
 /// The "why" of a cell that does not pass: the register's causes for this runtime (linked into

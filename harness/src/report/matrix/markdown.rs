@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::escape_html;
+use super::html::{escape_html, flake_note};
 use super::model::{percent, plural, symbol, tally_mark, Described, Matrix, Row, FACT_HEADINGS};
 use crate::judge::outcome::Status;
 
@@ -131,6 +131,33 @@ impl Matrix {
             o.push_str("\n</details>\n");
         }
 
+        // Only results made with `--repeat` can show this list.
+        let flaky: Vec<(&Row, String)> = self
+            .rows()
+            .filter_map(|r| {
+                let cells: Vec<String> = self
+                    .columns
+                    .iter()
+                    .zip(&r.cells)
+                    .filter_map(|(col, c)| {
+                        let (k, n) = c.as_ref()?.flaky()?;
+                        Some(format!("{} {k}/{n}", escape_md(&col.name)))
+                    })
+                    .collect();
+                (!cells.is_empty()).then(|| (r, cells.join(", ")))
+            })
+            .collect();
+        if !flaky.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n### Cases whose trace varied between runs ({})\n\nRuns that did not give the most common trace, of all runs.\n",
+                flaky.len()
+            );
+            for (r, cells) in &flaky {
+                let _ = writeln!(o, "- {}: {cells}", escape_md(&r.case));
+            }
+        }
+
         let broken: Vec<&Row> = self.rows().filter(|r| !r.interoperable()).collect();
         let _ = writeln!(
             o,
@@ -150,9 +177,17 @@ impl Matrix {
             let _ = write!(o, "| {} |", escape_md(&r.case));
             for c in &r.cells {
                 match c {
-                    Some(c) if c.status == Status::Pass => o.push_str(" ✓ |"),
+                    Some(c) if c.status == Status::Pass => {
+                        let _ = write!(o, " ✓{} |", flake_note(c));
+                    }
                     Some(c) => {
-                        let _ = write!(o, " {} {} |", symbol(c.status), c.status.as_str());
+                        let _ = write!(
+                            o,
+                            " {} {}{} |",
+                            symbol(c.status),
+                            c.status.as_str(),
+                            flake_note(c)
+                        );
                     }
                     None => o.push_str(" · not run |"),
                 }
@@ -206,6 +241,34 @@ mod tests {
         assert!(gone
             .to_markdown()
             .contains("| good | unavailable: no \\| pipe | | | linux-x64 | 2 |"));
+    }
+
+    #[test]
+    fn a_cell_whose_runs_varied_shows_its_flake_rate_and_others_do_not() {
+        let plain = build(&[doc(HOSTILE)], &spec()).unwrap();
+        assert!(!plain.to_markdown().contains("flaky"));
+        assert!(!plain.to_html().contains("flaky"));
+        let json = r#"{"schema":"ah-results/1","runtimes":[{"name":"rt","available":true}],
+          "results":[
+            {"runtime":"rt","case":"a/x","spec":["A-X-001"],"status":"PASS","runs":20,
+             "variants":[{"count":18,"status":"PASS"},{"count":2,"status":"FAIL","summary":"s",
+               "trace":["b","exit 0"],"from_first":{"event":1,"expected":"a","observed":"b"}}]},
+            {"runtime":"rt","case":"a/y","spec":["A-X-001"],"status":"PASS","runs":20,
+             "variants":[{"count":20,"status":"PASS"}]}]}"#;
+        let m = build(&[doc(json)], &spec()).unwrap();
+        let md = m.to_markdown();
+        assert!(
+            md.contains("### Cases whose trace varied between runs (1)"),
+            "{md}"
+        );
+        assert!(md.contains("- a/x: rt 2/20\n"), "{md}");
+        let html = m.to_html();
+        assert!(html.contains("✓ · flaky 2/20</td>"), "{html}");
+        assert!(
+            html.contains("18 of 20 runs gave this trace, 2 another: 2× FAIL (from event #1: `b`)"),
+            "{html}"
+        );
+        assert_eq!(html.matches("flaky 2/20").count(), 1, "a/y is stable");
     }
 
     #[test]

@@ -1,0 +1,49 @@
+// mutant: zlib-callbacks-detached
+// area: ZLIB-CB
+// breaks: the callbacks of zlib's convenience functions (gzip, deflate, brotliCompress, ...)
+//   run with no store
+// smoke: const { AsyncLocalStorage } = require('node:async_hooks');
+// smoke: const als = new AsyncLocalStorage();
+// smoke: const zlib = require('node:zlib');
+// smoke: als.run('z', () => zlib.gzip('x', () => console.log(als.getStore())));
+'use strict';
+const { AsyncLocalStorage } = require('node:async_hooks');
+
+// A runner taken now, while nothing is entered: whatever it runs sees no store.
+const detached = AsyncLocalStorage.snapshot();
+// `fn` as a function that runs with no store, whatever context calls it.
+function lose(fn) {
+  if (typeof fn !== 'function') return fn;
+  return function (...args) {
+    return detached(() => Reflect.apply(fn, this, args));
+  };
+}
+// The arguments with their last function made to run with no store.
+function loseLast(args) {
+  const out = [...args];
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (typeof out[i] === 'function') {
+      out[i] = lose(out[i]);
+      break;
+    }
+  }
+  return out;
+}
+
+const zlib = require('node:zlib');
+
+const names = [
+  'gzip', 'gunzip', 'deflate', 'inflate', 'deflateRaw', 'inflateRaw', 'unzip',
+  'brotliCompress', 'brotliDecompress', 'zstdCompress', 'zstdDecompress',
+];
+for (const name of names) {
+  const original = zlib[name];
+  if (typeof original !== 'function') continue;
+  const patched = function (...args) {
+    return Reflect.apply(original, this, loseLast(args));
+  };
+  Object.defineProperty(patched, 'name', { value: name });
+  zlib[name] = patched;
+}
+
+require('node:module').syncBuiltinESMExports();
