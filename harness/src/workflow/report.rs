@@ -7,6 +7,7 @@ use crate::input::files::write_atomic;
 use crate::input::project::Project;
 use crate::input::spec::SpecIndex;
 use crate::report::matrix;
+use crate::report::mutants::{self, MutantsReport};
 use crate::report::results::redact_paths;
 use crate::workflow::emit::Emitter;
 use crate::workflow::exit::{Exit, UsageError, INVALID, PASSED};
@@ -84,13 +85,29 @@ pub fn report(project: &Project, opts: &ReportOptions, emit: &Emitter) -> Exit {
             return Ok(INVALID);
         }
     };
-    let m = match matrix::build(&inputs, &spec) {
+    let mut m = match matrix::build(&inputs, &spec) {
         Ok(m) => m,
         Err(e) => {
             emit.note(format_args!("error: {e}"));
             return Ok(INVALID);
         }
     };
+    // The committed mutants report, when there is one, says how much the corpus notices.
+    let mutants_file = project
+        .root
+        .join(mutants::DEFAULT_OUT_DIR)
+        .join(mutants::JSON_FILE);
+    if mutants_file.is_file() {
+        match MutantsReport::load(&mutants_file) {
+            Ok(r) => m.mutants = Some((project.relative(&mutants_file).display().to_string(), r)),
+            Err(e) => {
+                emit.note(format_args!(
+                    "error: {e}; run `cargo xtask mutants` again to rewrite it"
+                ));
+                return Ok(INVALID);
+            }
+        }
+    }
     let mut code = PASSED;
     let markdown = m.to_markdown();
     for (name, what, text) in [

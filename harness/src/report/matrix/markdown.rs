@@ -158,6 +158,24 @@ impl Matrix {
             }
         }
 
+        if let Some((file, r)) = &self.mutants {
+            let all = r.overall();
+            let _ = writeln!(
+                o,
+                "\n### What the suite notices\n\nUnder {} mutants of {} {} (preloads that each break one behaviour), the corpus kills **{:.1}%** ({} of {} valid); survivors: {}; verdicts changed by an empty preload: {}. Per area and per mutant: `{}` and `{}`.",
+                r.mutants.len(),
+                escape_md(&r.runtime),
+                escape_md(&r.version),
+                all.percent(),
+                all.killed,
+                all.valid,
+                all.valid - all.killed,
+                r.flips.len(),
+                file,
+                file.replace(".json", ".md")
+            );
+        }
+
         let broken: Vec<&Row> = self.rows().filter(|r| !r.interoperable()).collect();
         let _ = writeln!(
             o,

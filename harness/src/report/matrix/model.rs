@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use super::Input;
 use crate::input::spec::SpecIndex;
 use crate::judge::outcome::{Counts, Status};
+use crate::report::mutants::MutantsReport;
 use crate::report::requirements::{self, area_of, requirement_area, CaseStatus, Tally, NO_AREA};
 use crate::report::results::CaseResult;
 
@@ -156,6 +157,10 @@ impl Area {
 pub struct Matrix {
     pub columns: Vec<Column>,
     pub areas: Vec<Area>,
+    /// The suite's own measurement, when a mutants report is beside the results: how much
+    /// of a broken runtime the corpus notices (the file, as the checkout names it, and its
+    /// report). Shown after the cases, so that a reader of the matrix can weigh a PASS.
+    pub mutants: Option<(String, MutantsReport)>,
 }
 
 impl Matrix {
@@ -304,7 +309,11 @@ pub fn build(inputs: &[Input], spec: &SpecIndex) -> Result<Matrix, String> {
         let key = |x: &Area| (x.name == NO_AREA, rank.get(&x.name).cloned());
         key(a).cmp(&key(b)).then_with(|| a.name.cmp(&b.name))
     });
-    Ok(Matrix { columns, areas })
+    Ok(Matrix {
+        columns,
+        areas,
+        mutants: None,
+    })
 }
 
 /// The area named `name`, added (with `columns` empty scores) on first use.
