@@ -4,6 +4,7 @@
 
 pub mod adapter;
 pub mod adapter_file;
+pub mod cell;
 pub mod executor;
 pub mod pool;
 pub mod prelude;

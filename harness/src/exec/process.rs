@@ -78,7 +78,7 @@ pub fn install_interrupt_handler() {
 pub const HEAD_BYTES: usize = 16 * 1024;
 pub use crate::judge::trace::CHANNEL_BYTES;
 /// How long to wait for the output pipes to close once the process group is gone.
-const DRAIN_GRACE: Duration = Duration::from_secs(2);
+pub(crate) const DRAIN_GRACE: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -158,10 +158,10 @@ impl Output {
     }
 }
 
-struct Captured {
-    head: Vec<u8>,
-    total: u64,
-    cut: bool,
+pub(crate) struct Captured {
+    pub(crate) head: Vec<u8>,
+    pub(crate) total: u64,
+    pub(crate) cut: bool,
 }
 
 /// Stack size of the threads that read a child's pipes and wait for it. They need little, and
@@ -180,7 +180,7 @@ pub(crate) fn spawn_helper(f: impl FnOnce() + Send + 'static) {
         .expect("the harness cannot start a thread (out of memory or of threads)");
 }
 
-fn capture(mut r: impl Read + Send + 'static, keep: usize) -> mpsc::Receiver<Captured> {
+pub(crate) fn capture(mut r: impl Read + Send + 'static, keep: usize) -> mpsc::Receiver<Captured> {
     let (tx, rx) = mpsc::channel();
     spawn_helper(move || {
         let mut head = Vec::new();
@@ -202,6 +202,17 @@ fn capture(mut r: impl Read + Send + 'static, keep: usize) -> mpsc::Receiver<Cap
         let _ = tx.send(Captured { head, total, cut });
     });
     rx
+}
+
+/// What a capture thread read, once its pipe closed or `deadline` passed (then nothing, and
+/// marked cut: a grandchild still holds the pipe).
+pub(crate) fn take(rx: mpsc::Receiver<Captured>, deadline: Instant) -> Captured {
+    rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .unwrap_or(Captured {
+            head: Vec::new(),
+            total: 0,
+            cut: true,
+        })
 }
 
 pub(crate) fn signal_name(sig: i32) -> String {
@@ -357,14 +368,7 @@ pub fn run(spec: &Spec) -> Output {
     }
 
     let deadline = Instant::now() + DRAIN_GRACE;
-    let take = |rx: mpsc::Receiver<Captured>| {
-        rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or(Captured {
-                head: Vec::new(),
-                total: 0,
-                cut: true,
-            })
-    };
+    let take = |rx| take(rx, deadline);
     let chan = take(chan_rx);
     let out = take(out_rx);
     let err = take(err_rx);

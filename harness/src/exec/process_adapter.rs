@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::exec::adapter::{first_lacking, Adapter};
 use crate::exec::adapter_file::AdapterFile;
+use crate::exec::cell;
 use crate::exec::prelude;
 use crate::exec::process::{self, Ended, Spec};
 use crate::exec::sandbox::{Sandbox, View};
@@ -58,6 +59,25 @@ fn base_env(bin: &Path, dir: &Path) -> Vec<(String, String)> {
         ("NO_COLOR".into(), "1".into()),
         ("TZ".into(), "UTC".into()),
     ]
+}
+
+/// What a run of a case gave, read through its channel.
+fn finish(key: &str, out: process::Output) -> Execution {
+    let channel = trace::parse_channel(key, &out.channel);
+    let end = match out.end(channel.ended.is_some()) {
+        Ended::Exited(c) => End::Exited(c),
+        Ended::Signaled { name, .. } => End::Signaled(name),
+        Ended::TimedOut => End::TimedOut,
+        Ended::SpawnFailed(e) => End::CouldNotRun(e),
+    };
+    Execution {
+        channel,
+        end,
+        channel_cut: out.channel_cut,
+        stdout_head: out.stdout_head,
+        stderr_head: out.stderr_head,
+        duration: out.duration,
+    }
 }
 
 impl ProcessAdapter {
@@ -228,8 +248,19 @@ impl ProcessAdapter {
 
     /// Run `case` once, through the harness's channel or, `neutral`, through the neutrality
     /// check's instrument ([`prelude::ChannelIo::Neutral`]: the key in the prelude, the records
-    /// on standard error, which goes into the channel).
+    /// on standard error, which goes into the channel). Confined, it runs in this worker's
+    /// sandbox cell ([`cell`]) when one can serve, else in a sandbox of its own.
     pub fn execute_through(&self, case: &Case, timeout: Duration, neutral: bool) -> Execution {
+        let read = self.view(Path::new("/")).read;
+        let in_cell = cell::with_cell(&self.sandbox, &read, |c| {
+            let dir = c.case_dir()?;
+            let (spec, key) = self.prepare(case, timeout, neutral, dir.path())?;
+            let out = c.run(&spec)?;
+            Ok((out, key))
+        });
+        if let Some((out, key)) = in_cell {
+            return finish(&key, out);
+        }
         let could_not = |msg: String| Execution::could_not(msg, Duration::ZERO);
         let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
             Ok(d) => d,
@@ -241,6 +272,21 @@ impl ProcessAdapter {
                 "cannot hand the case's temp dir to the sandbox: {e}"
             ));
         }
+        match self.prepare(case, timeout, neutral, dir.path()) {
+            Ok((spec, key)) => finish(&key, process::run(&spec)),
+            Err(e) => could_not(e),
+        }
+    }
+
+    /// Write the case's files into `dir` and say how to run them there, with the key its
+    /// channel records carry.
+    fn prepare(
+        &self,
+        case: &Case,
+        timeout: Duration,
+        neutral: bool,
+        dir: &Path,
+    ) -> Result<(Spec, String), String> {
         let key = trace::new_key();
         let rendered = if neutral {
             prelude::render_neutral(case, &self.file.extensions(), &key)
@@ -248,16 +294,15 @@ impl ProcessAdapter {
             prelude::render_with(case, &self.file.extensions(), self.file.channel_io)
         };
         for (name, text) in &rendered.files {
-            if let Err(e) = std::fs::write(dir.path().join(name), text) {
-                return could_not(format!("cannot write {name} into the temp dir: {e}"));
-            }
+            std::fs::write(dir.join(name), text)
+                .map_err(|e| format!("cannot write {name} into the temp dir: {e}"))?;
         }
-        let main = dir.path().join(&rendered.main);
-        let (args, env) = self.command(&main, dir.path());
+        let main = dir.join(&rendered.main);
+        let (args, env) = self.command(&main, dir);
         let spec = Spec {
             program: PathBuf::from(&args[0]),
             args: args[1..].to_vec(),
-            cwd: dir.path().to_path_buf(),
+            cwd: dir.to_path_buf(),
             env,
             stdin: if neutral {
                 Vec::new()
@@ -265,25 +310,10 @@ impl ProcessAdapter {
                 key.as_bytes().to_vec()
             },
             timeout,
-            confine: Some((self.sandbox.clone(), self.view(dir.path()))),
+            confine: Some((self.sandbox.clone(), self.view(dir))),
             stderr_into_channel: neutral,
         };
-        let out = process::run(&spec);
-        let channel = trace::parse_channel(&key, &out.channel);
-        let end = match out.end(channel.ended.is_some()) {
-            Ended::Exited(c) => End::Exited(c),
-            Ended::Signaled { name, .. } => End::Signaled(name),
-            Ended::TimedOut => End::TimedOut,
-            Ended::SpawnFailed(e) => End::CouldNotRun(e),
-        };
-        Execution {
-            channel,
-            end,
-            channel_cut: out.channel_cut,
-            stdout_head: out.stdout_head,
-            stderr_head: out.stderr_head,
-            duration: out.duration,
-        }
+        Ok((spec, key))
     }
 
     /// What a process of this runtime working in `dir` may see.

@@ -304,6 +304,26 @@ impl Sandbox {
         cwd: &Path,
         view: &View,
     ) -> (PathBuf, Vec<String>) {
+        self.build(program, args, cwd, view, false)
+    }
+
+    /// The command that starts a cell's launcher (`exec::cell`): the same sandbox as a case's,
+    /// with the launcher as PID 1 (no reaper of bwrap's: signals from inside cannot reach it,
+    /// and orphans come back to it), the root read-only (a case writes only where the launcher
+    /// cleans up after it) and a message-queue file system of its own (so that queues a case
+    /// makes can be seen and removed). Off: unchanged.
+    pub fn cell_command(&self, launcher: &Path, cwd: &Path, view: &View) -> (PathBuf, Vec<String>) {
+        self.build(launcher, &[], cwd, view, true)
+    }
+
+    fn build(
+        &self,
+        program: &Path,
+        args: &[String],
+        cwd: &Path,
+        view: &View,
+        cell: bool,
+    ) -> (PathBuf, Vec<String>) {
         let b = match self {
             Sandbox::On(b) => b,
             Sandbox::Off => return (program.to_path_buf(), args.to_vec()),
@@ -371,6 +391,9 @@ impl Sandbox {
             }
         }
         let mut push = |xs: &[&str]| a.extend(xs.iter().map(|s| s.to_string()));
+        if cell {
+            push(&["--mqueue", "/dev/mqueue", "--remount-ro", "/", "--as-pid-1"]);
+        }
         push(&["--chdir", &cwd.to_string_lossy(), "--"]);
         if let Identity::Setpriv(setpriv) = &b.identity {
             let id = UNPRIVILEGED.to_string();
@@ -489,7 +512,7 @@ fn become_user(uid: u32) -> std::io::Result<()> {
 /// mode 0600) to the user it runs as, so that it can open them again by path (`/dev/stdin`,
 /// `/dev/fd/3`), as runtimes and the prelude do. Only system calls: for a forked child.
 /// Pipes only: a descriptor of a real file (`/dev/null`) would change that file's owner.
-fn hand_over(fds: &[i32], uid: u32) -> std::io::Result<()> {
+pub(crate) fn hand_over(fds: &[i32], uid: u32) -> std::io::Result<()> {
     for &fd in fds {
         // SAFETY: fstat and fchown on descriptors this process holds, into a struct owned by
         // this frame.

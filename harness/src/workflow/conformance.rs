@@ -236,7 +236,15 @@ pub fn run(project: &Project, opts: &ConformanceOptions, emit: &Emitter) -> Exit
         // Checked before anything runs: without the sandbox no process runtime may run a
         // case, unless the user said so.
         match cfg.sandbox() {
-            Ok(s) if s.is_on() => emit.note(format_args!("sandbox: {}", s.describe())),
+            Ok(s) if s.is_on() => emit.note(format_args!(
+                "sandbox: {}{}",
+                s.describe(),
+                if crate::exec::cell::enabled(&s) {
+                    "; a worker's cases share one sandbox, emptied between cases"
+                } else {
+                    ""
+                }
+            )),
             Ok(_) => emit.note(
                 "sandbox: NONE (--no-sandbox): cases run with the harness's user, files, network and environment",
             ),
