@@ -348,3 +348,47 @@ fn bad_names_and_baseline_paths_stop_the_run_before_anything_runs() {
         "{out}"
     );
 }
+
+/// An adapter file that says pooling does not pay (`no_pool`): `--pool` runs a process per
+/// case on it, says why, and the results do not claim `--pool`. Without it, the same file
+/// pools.
+#[test]
+fn a_runtime_whose_pool_does_not_pay_runs_a_process_per_case_under_pool() {
+    let root = checkout();
+    let vendor = tempfile::tempdir().unwrap();
+    write(
+        vendor.path(),
+        "slowpool.toml",
+        &adapter_text(Some("slowpool"), "no_pool = \"a pool is slower here\"\n"),
+    );
+    write(
+        vendor.path(),
+        "pools.toml",
+        &adapter_text(Some("pools"), ""),
+    );
+    for (file, steps_aside) in [("./slowpool.toml", true), ("./pools.toml", false)] {
+        let results = vendor.path().join("results.json");
+        let (code, out) = xtask_in(
+            root.path(),
+            vendor.path(),
+            &[
+                "conformance",
+                "--runtime",
+                file,
+                "--pool",
+                "--results",
+                s(&results),
+                "als/run/returns-value",
+            ],
+        );
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(
+            out.contains("--pool steps aside, pooling does not pay here (a pool is slower here)"),
+            steps_aside,
+            "{file}: {out}"
+        );
+        let r = Results::load(&results).unwrap();
+        let flags = r.runtimes[0].flags.clone().unwrap_or_default();
+        assert_eq!(flags.contains("--pool"), !steps_aside, "{file}: {flags:?}");
+    }
+}

@@ -54,6 +54,11 @@ pub struct AdapterFile {
     /// `node-require`, `node-builtin` or `deno` (see [`crate::exec::prelude::ChannelIo`]).
     #[serde(default)]
     pub channel_io: crate::exec::prelude::ChannelIo,
+    /// Why pooled mode does not pay on this runtime, when it does not: `--pool` then runs a
+    /// process per case and says so (the bench measures it: a pool must be at least 1.3 times
+    /// faster than a process per case to be offered).
+    #[serde(default)]
+    pub no_pool: Option<String>,
 }
 
 fn default_esm() -> String {

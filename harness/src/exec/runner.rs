@@ -86,6 +86,9 @@ pub struct RunConfig {
     /// Pooled mode: process runtimes run many cases per process, each in a worker thread of
     /// its own (see `pool`).
     pub pool: bool,
+    /// Pool even where the adapter file says pooling does not pay (`no_pool`): the bench
+    /// measures what a pool would cost there.
+    pub pool_even_if_slower: bool,
     /// With `--check`: what each checked runtime's baseline expects of the cases it does not
     /// pass. A case then passes its trial when it does what the baseline says, so a run that
     /// matches its baseline reads green and a known failure takes one line.
@@ -144,6 +147,7 @@ impl Default for RunConfig {
             repeat: 1,
             shard: None,
             pool: false,
+            pool_even_if_slower: false,
             known: Known::new(),
             verbose: false,
             no_sandbox: false,
@@ -319,6 +323,13 @@ fn plan(
                 prepared.map(|a| Arc::new(a) as Arc<dyn Adapter>)
             }
             (Ok(reg), Ok(sb)) if cfg.pool => reg.prepare(name, sb).and_then(|a| {
+                if let Some(why) = a.file.no_pool.as_ref().filter(|_| !cfg.pool_even_if_slower) {
+                    // The adapter file says a pool is slower here: a process per case.
+                    if announce {
+                        eprintln!("runtime {name}: --pool steps aside, pooling does not pay here ({why}); a process per case instead");
+                    }
+                    return Ok(Arc::new(a) as Arc<dyn Adapter>);
+                }
                 crate::exec::pool::PoolAdapter::new(a).map(|p| Arc::new(p) as Arc<dyn Adapter>)
             }),
             (Ok(reg), Ok(sb)) => reg

@@ -15,8 +15,10 @@ use crate::exec::adapter::Adapter;
 use crate::exec::executor::Executor;
 use crate::exec::prelude;
 use crate::exec::process::Ended;
+use crate::exec::process_adapter::ProcessAdapter;
 use crate::exec::runner::{self, RunConfig};
 use crate::exec::runtimes::Registry;
+use crate::exec::sandbox::Sandbox;
 use crate::input::case::Case;
 use crate::input::project::{Project, Suite};
 use crate::judge::outcome::Status;
@@ -46,6 +48,9 @@ pub struct ProcessReport {
     pub unconfined_passed: usize,
     /// How many cases ran as a process of their own in pooled mode all the same.
     pub run_alone: usize,
+    /// Why the adapter file says pooling does not pay here, if it does (`--pool` then runs a
+    /// process per case; the bench measures a pool all the same).
+    pub no_pool: Option<String>,
     /// How many cases did not end with exit code 0, without the harness and through it: the
     /// same number says both ran the same scripts to the same ends.
     pub unrecorded_not_zero: usize,
@@ -90,6 +95,17 @@ impl ProcessReport {
         median(self.rounds.iter().map(ProcessRound::ratio).collect())
     }
 
+    /// What the harness adds: the median of the rounds' ratios of the suite (sandboxed,
+    /// recorded, judged) to the cases without the harness (the same scripts started bare).
+    pub fn harness_adds(&self) -> f64 {
+        median(
+            self.rounds
+                .iter()
+                .map(|r| r.suite.as_secs_f64() / r.unrecorded.as_secs_f64().max(1e-9))
+                .collect(),
+        )
+    }
+
     /// What the sandbox adds to the suite's wall time: the median of the rounds' ratios of
     /// the suite to the same suite unconfined, less one.
     pub fn sandbox_cost(&self) -> f64 {
@@ -125,7 +141,7 @@ impl ProcessReport {
         let unrecorded_cpu = self.secs(|r| r.unrecorded_runtime_cpu);
         let suite = self.secs(|r| r.suite);
         format!(
-            "bench {} {}: {} cases on {} workers, {} rounds (medians)\n  floor (start + import node:async_hooks, once per case): {:.2} s\n  the cases without the harness (a trace() that records nothing): {:.2} s, {:.2}x the floor ({} did not exit 0; through the harness {})\n  suite through the harness: {:.2} s ({} pass), {:.2}x the cases without it\n  ratio suite/floor: {:.2} (rounds: {}; target <= 1.10)\n  runtime CPU (as far as the sandbox's PID namespace hands it back, which is less than was used): floor {:.2} s, cases without the harness {:.2} s ({:.2}x), suite {:.2} s ({:.2}x)\n  harness CPU: floor {:.2} s, suite {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor\n  suite without the sandbox (--no-sandbox): {:.2} s ({} pass); the sandbox costs {:+.1}% of the suite's wall time (target <= 5%)\n",
+            "bench {} {}: {} cases on {} workers, {} rounds (medians)\n  floor (start + import node:async_hooks, once per case, no sandbox): {:.2} s\n  the cases without the harness (no sandbox, a trace() that records nothing): {:.2} s, {:.2}x the floor ({} did not exit 0; through the harness {})\n  suite through the harness (sandboxed, recorded, judged): {:.2} s ({} pass); what the harness adds: {:.2}x the cases without it (median of the rounds; target <= 1.05)\n  ratio suite/floor: {:.2} (rounds: {})\n  runtime CPU: floor {:.2} s, cases without the harness {:.2} s ({:.2}x), suite {}\n  harness CPU: floor {:.2} s, suite {:.2} s\n  pooled suite (--pool, {} of the cases still as a process each): {:.2} s ({} pass); {:.2}x faster than a process per case, {:.2} of the floor; {}\n  suite without the sandbox (--no-sandbox): {:.2} s ({} pass); the sandbox costs {:+.1}% of the suite's wall time (target <= 5%)\n",
             self.runtime,
             self.version,
             self.cases,
@@ -138,14 +154,20 @@ impl ProcessReport {
             self.suite_not_zero,
             suite,
             self.passed,
-            suite / unrecorded.max(1e-9),
+            self.harness_adds(),
             self.ratio(),
             per_round.join(", "),
             floor_cpu,
             unrecorded_cpu,
             unrecorded_cpu / floor_cpu.max(1e-9),
-            suite_cpu,
-            suite_cpu / floor_cpu.max(1e-9),
+            // A case in a sandbox cell is the launcher's child, not the harness's: its CPU
+            // time never comes back to the harness (a sandbox per case hands back what bwrap
+            // waited for).
+            if suite_cpu < 0.05 * floor_cpu {
+                "not counted (cases run in sandbox cells, whose launcher waits for them)".to_string()
+            } else {
+                format!("{suite_cpu:.2} s ({:.2}x)", suite_cpu / floor_cpu.max(1e-9))
+            },
             self.secs(|r| r.floor_harness_cpu),
             self.secs(|r| r.suite_harness_cpu),
             self.run_alone,
@@ -153,6 +175,11 @@ impl ProcessReport {
             self.pooled_passed,
             self.pooled_speedup(),
             self.secs(|r| r.pooled) / floor.max(1e-9),
+            match &self.no_pool {
+                Some(_) => "the adapter file says pooling does not pay here, so --pool runs a process per case".to_string(),
+                None if self.pooled_speedup() >= 1.3 => "pooling pays (target >= 1.3x)".to_string(),
+                None => "below 1.3x: the adapter file should say `no_pool` (docs/vendor-guide.md)".to_string(),
+            },
             self.secs(|r| r.unconfined),
             self.unconfined_passed,
             self.sandbox_cost() * 100.0,
@@ -187,6 +214,12 @@ pub fn run_process(
         ..RunConfig::default()
     };
     let adapter = registry.prepare(name, &cfg.sandbox()?)?;
+    // The floor and the cases without the harness run as a user would run them: no sandbox,
+    // so that what confining the cases costs counts as the harness's.
+    let bare = ProcessAdapter {
+        sandbox: Sandbox::Off,
+        ..adapter.clone()
+    };
     // The same parallelism the suite runs with.
     let workers = runner::default_workers(&[name.to_string()]);
     let executor = Executor::new(workers);
@@ -205,7 +238,7 @@ pub fn run_process(
     let starts: Vec<usize> = (0..cases).collect();
     let floor = || {
         executor.map(&starts, |_| {
-            let _ = adapter.run_file(&file, dir.path(), Duration::from_secs(30));
+            let _ = bare.run_file(&file, dir.path(), Duration::from_secs(30));
         });
     };
 
@@ -241,13 +274,14 @@ pub fn run_process(
     // must run the same scripts to the same end for the comparison to mean anything.
     let unrecorded = |runs: &[UnrecordedRun]| -> usize {
         let exited = executor.map(runs, |(main, dir, timeout)| {
-            adapter.run_file(main, dir, *timeout).ended
+            bare.run_file(main, dir, *timeout).ended
         });
         exited.iter().filter(|e| **e != Ended::Exited(0)).count()
     };
 
     let pooled_cfg = RunConfig {
         pool: true,
+        pool_even_if_slower: true,
         ..cfg.clone()
     };
     let unconfined_cfg = RunConfig {
@@ -349,6 +383,7 @@ pub fn run_process(
         pooled_passed,
         unconfined_passed,
         run_alone,
+        no_pool: adapter.file.no_pool.clone(),
         unrecorded_not_zero,
         suite_not_zero,
     })
