@@ -543,6 +543,9 @@ fn bootstrap<'js>(
     internal
         .set("version", crate::VERSION)
         .map_err(|e| e.to_string())?;
+    internal
+        .set("fault", crate::fault::current().map(|f| f.name()))
+        .map_err(|e| e.to_string())?;
     for (name, _) in BOOTSTRAP {
         load_internal(ctx, code, name, &internal)?;
     }

@@ -20,5 +20,40 @@ mod modules;
 
 pub use engine::{run, thread_runtime_stats, Exit, Options, Outcome, RuntimeStats};
 
+/// One behaviour broken on purpose, for the tests of the tools that must notice a broken
+/// runtime (`cargo xtask explore` has to find and minimise it). Process-wide; off unless a
+/// test turns it on. Cases cannot reach it: the bootstrap reads it into its own scope.
+pub mod fault {
+    use std::sync::Mutex;
+
+    static FAULT: Mutex<Option<Fault>> = Mutex::new(None);
+
+    /// The behaviours that can be broken.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Fault {
+        /// A timer's callback runs in no context instead of the one its timer was made in.
+        TimerContext,
+    }
+
+    impl Fault {
+        pub(crate) fn name(self) -> &'static str {
+            match self {
+                Fault::TimerContext => "timer-context",
+            }
+        }
+    }
+
+    /// Break `fault` (or nothing) in every run this process starts from now on.
+    pub fn set(fault: Option<Fault>) {
+        if let Ok(mut f) = FAULT.lock() {
+            *f = fault;
+        }
+    }
+
+    pub(crate) fn current() -> Option<Fault> {
+        FAULT.lock().ok().and_then(|f| *f)
+    }
+}
+
 /// The version this runtime reports: the Node line its behaviour follows, and ours.
 pub const VERSION: &str = concat!("26.0.0-reference.", env!("CARGO_PKG_VERSION"));

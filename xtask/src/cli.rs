@@ -80,6 +80,7 @@ pub enum Command {
     },
     Mutants(Mutants),
     Neutrality(Neutrality),
+    Explore(Explore),
     /// Measure what a run costs (release build)
     ///
     /// reference: cases per second per core and the cost split (context and bootstrap, script,
@@ -209,6 +210,70 @@ impl From<Mutants> for MutantsOptions {
             dir: None,
             no_sandbox: m.no_sandbox,
             first_kill: m.first_kill,
+        }
+    }
+}
+
+/// Search for disagreements between the reference and a runtime with generated programs
+///
+/// Generates small async programs (timers or immediates, ticks, microtasks, promises, await,
+/// thenables, async generators, EventEmitter, AsyncResource, AsyncLocalStorage run, exit,
+/// enterWith, disable, bind, snapshot), seeded, runs each on the reference and on the runtime,
+/// groups the disagreements by signature and minimises each group's first program into a case
+/// (YAML and snapshot) under --out, with explore.md. Against node@26 Node's trace is taken as
+/// right; against any other runtime, the reference's. Exit 0 when every group is explained by
+/// the register (or none was found), 1 when a group is new, 2 on bad input.
+#[derive(Args)]
+pub struct Explore {
+    /// The runtime to compare with the reference
+    #[arg(long, short = 'r', value_name = "NAME", default_value = "node@26")]
+    pub runtime: String,
+    /// The first seed; program N of the run has seed SEED + N
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    pub seed: u64,
+    /// How many programs to run (default 1000, or as many as --time allows)
+    #[arg(long, value_name = "N")]
+    pub budget: Option<usize>,
+    /// Stop after this long: 90s, 10m, 1h
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub time: Option<std::time::Duration>,
+    /// Where to write the cases and explore.md (default target/explore/RUNTIME)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Nesting depth of generated programs
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..8))]
+    pub depth: u32,
+}
+
+/// `90s`, `10m`, `1h`, or plain seconds.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let (n, unit) = s
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((s, ""), |i| s.split_at(i));
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration: write 90s, 10m or 1h"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("`{s}`: the unit must be s, m or h")),
+    };
+    Ok(std::time::Duration::from_secs(secs))
+}
+
+impl From<Explore> for harness::workflow::explore::ExploreOptions {
+    fn from(e: Explore) -> Self {
+        harness::workflow::explore::ExploreOptions {
+            runtime: e.runtime,
+            seed: e.seed,
+            budget: e.budget,
+            time: e.time,
+            out: e.out,
+            shape: harness::input::program::Shape {
+                depth: e.depth,
+                ..Default::default()
+            },
         }
     }
 }

@@ -18,7 +18,9 @@ use harness::workflow::conformance;
 use harness::workflow::emit::Emitter;
 use harness::workflow::exit::UsageError;
 use harness::workflow::report::ReportOptions;
-use harness::workflow::{compare, matrix, merge, mutants, neutrality, refresh, report, runtimes};
+use harness::workflow::{
+    compare, explore, matrix, merge, mutants, neutrality, refresh, report, runtimes,
+};
 
 fn main() -> ExitCode {
     harness::exec::runner::request_big_thread_stacks();
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         }
         Command::Mutants(m) => mutants::mutants(&Project::locate(), &m.into(), emit),
         Command::Neutrality(n) => neutrality::neutrality(&Project::locate(), &n.into(), emit),
+        Command::Explore(e) => explore::explore(&Project::locate(), &e.into(), emit),
         Command::Bench(Bench {
             runtimes,
             rounds,

@@ -7,6 +7,7 @@ pub mod features;
 pub mod files;
 pub mod mutant;
 pub mod order;
+pub mod program;
 pub mod project;
 pub mod register;
 pub mod snapshot;

@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod change;
 pub mod compare;
+pub mod explore;
 pub mod junit;
 pub mod matrix;
 pub mod mutants;

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod conformance;
 pub mod emit;
 pub mod exit;
+pub mod explore;
 pub mod known;
 pub mod matrix;
 pub mod merge;

@@ -8,6 +8,8 @@ const { host } = internal;
 const { codes, validateFunction } = internal.errors;
 const ah = internal.asyncHooks;
 const { AsyncContextFrame, asyncIdKey, triggerIdKey, frameKey } = ah;
+// A behaviour broken on purpose by a test (reference_impl::fault); undefined in every real run.
+const fault = internal.fault;
 
 // ---- resources ----------------------------------------------------------------------------
 
@@ -186,7 +188,9 @@ function processTimers(state) {
     }
     ah.emitBefore(asyncId, timer[triggerIdKey], timer);
     const start = now;
-    const prior = AsyncContextFrame.exchange(timer[frameKey]);
+    const prior = AsyncContextFrame.exchange(
+      fault === 'timer-context' ? undefined : timer[frameKey]
+    );
     try {
       const args = timer._timerArgs;
       if (args === undefined) timer._onTimeout();

@@ -1,0 +1,633 @@
+//! `explore`: generated programs ([`crate::input::program`]) run on the reference and on a
+//! runtime; the programs where the two disagree are grouped by a signature (how the first
+//! divergent line differs, and the operations on the path to it), and the first program of
+//! each group is minimised into a case ready for review.
+//!
+//! Which side is right: against node@26 the reference is the one on trial (a disagreement is
+//! a bug in the reference, or a rule the spec has not written down), so the case's snapshot is
+//! Node's trace; against any other runtime the reference stands for the spec, and the snapshot
+//! is the reference's trace.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::exec::adapter::Adapter;
+use crate::exec::executor::Executor;
+use crate::exec::reference::ReferenceAdapter;
+use crate::exec::runtimes::Registry;
+use crate::exec::sandbox::Sandbox;
+use crate::input::case::{parse_case, Case};
+use crate::input::files::write_atomic;
+use crate::input::program::{minimise, Program, Shape};
+use crate::input::project::{Project, Suite};
+use crate::judge::expect::first_divergence;
+use crate::judge::outcome::observed_trace;
+use crate::report::baseline::{self, Baseline};
+use crate::report::explore::{ExploreReport, Group};
+use crate::workflow::emit::Emitter;
+use crate::workflow::exit::{Exit, UsageError, FAILED, INVALID, PASSED};
+
+/// The runtime whose behaviour the spec follows: against it, the reference is on trial.
+pub const TRUTH: &str = "node@26";
+/// Programs run between two looks at the clock and the progress line.
+const BATCH: usize = 200;
+/// Checks one group's minimisation may make (each runs both runtimes once).
+const MINIMISE_CHECKS: usize = 300;
+/// Time allowed to one program on either runtime.
+const PROGRAM_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What `explore` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ExploreOptions {
+    pub runtime: String,
+    pub seed: u64,
+    /// Programs to run (default 1000 when no time is given).
+    pub budget: Option<usize>,
+    pub time: Option<Duration>,
+    /// Where the cases and `explore.md` go (default `target/explore/<runtime>`).
+    pub out: Option<PathBuf>,
+    pub shape: Shape,
+}
+
+/// The reference and one runtime, ready to run programs on both.
+pub struct Explorer {
+    reference: ReferenceAdapter,
+    runtime: Arc<dyn Adapter>,
+    pub name: String,
+    pub version: String,
+    /// The runtime's trace is taken as right (it is [`TRUTH`]).
+    runtime_is_truth: bool,
+    suite: Suite,
+}
+
+/// Both traces of one program.
+#[derive(Debug, Clone)]
+pub struct Runs {
+    /// The trace taken as right, and the other one.
+    pub truth: Vec<String>,
+    pub other: Vec<String>,
+}
+
+impl Explorer {
+    /// The reference and `runtime` (a pinned runtime, an adapter file or workerd), prepared.
+    pub fn new(project: &Project, suite: Suite, runtime: &str) -> Result<Explorer, String> {
+        if runtime == crate::exec::reference::NAME {
+            return Err(
+                "explore compares the reference with another runtime: pass --runtime node@26 (or bun, deno, ...)"
+                    .into(),
+            );
+        }
+        let registry = Registry::load(&project.root).map_err(|d| d.to_string())?;
+        let sandbox = Sandbox::detect().map_err(|e| e.to_string())?;
+        let adapter: Arc<dyn Adapter> = if runtime == crate::exec::workerd::NAME {
+            Arc::new(crate::exec::workerd::WorkerdAdapter::prepare(
+                &registry, &sandbox,
+            )?)
+        } else {
+            Arc::new(registry.prepare(runtime, &sandbox)?)
+        };
+        let version = adapter.facts().version.clone();
+        Ok(Explorer {
+            reference: ReferenceAdapter::new(),
+            runtime: adapter,
+            name: runtime.to_string(),
+            version,
+            runtime_is_truth: runtime == TRUTH,
+            suite,
+        })
+    }
+
+    /// Which side is right, in words.
+    pub fn truth(&self) -> String {
+        if self.runtime_is_truth {
+            self.name.clone()
+        } else {
+            "the reference".into()
+        }
+    }
+
+    /// `program` as a case (through the case parser, so that a written case loads as it ran).
+    pub fn case_of(
+        &self,
+        program: &Program,
+        id: &str,
+        title: &str,
+        spec: &[String],
+    ) -> Result<Case, String> {
+        let text = case_text(program, title, spec);
+        parse_case(
+            &PathBuf::from(format!("{id}.yaml")),
+            id,
+            &text,
+            &self.suite.features,
+            &self.suite.spec,
+        )
+        .map_err(|d| format!("a generated program is not a valid case: {d}"))
+    }
+
+    /// Run `program` on both runtimes.
+    pub fn run(&self, program: &Program) -> Result<Runs, String> {
+        let case = self.case_of(
+            program,
+            "explore/program",
+            "a generated program",
+            &self.requirements(program),
+        )?;
+        let on_reference = observed_trace(&self.reference.execute(&case, PROGRAM_TIMEOUT));
+        let exec = self.runtime.execute(&case, PROGRAM_TIMEOUT);
+        if let crate::judge::execution::End::CouldNotRun(e) = &exec.end {
+            return Err(format!("{} could not run a program: {e}", self.name));
+        }
+        let on_runtime = observed_trace(&exec);
+        Ok(if self.runtime_is_truth {
+            Runs {
+                truth: on_runtime,
+                other: on_reference,
+            }
+        } else {
+            Runs {
+                truth: on_reference,
+                other: on_runtime,
+            }
+        })
+    }
+
+    /// The requirements `program`'s operations stand for, as far as the spec has them;
+    /// every program reads stores, so it cites at least ALS-GET-001.
+    pub fn requirements(&self, program: &Program) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for id in program.kinds().into_iter().filter_map(requirement_of) {
+            if self.suite.spec.contains(id) && !ids.iter().any(|i| i == id) {
+                ids.push(id.to_string());
+            }
+        }
+        if ids.is_empty() && self.suite.spec.contains("ALS-GET-001") {
+            ids.push("ALS-GET-001".into());
+        }
+        ids
+    }
+
+    /// How the two runtimes disagree on `program`, or `None` when they agree.
+    pub fn signature(&self, program: &Program) -> Result<Option<String>, String> {
+        let runs = self.run(program)?;
+        Ok(signature(program, &runs.truth, &runs.other))
+    }
+}
+
+/// The YAML of a generated case.
+pub fn case_text(program: &Program, title: &str, spec: &[String]) -> String {
+    let script: String = program
+        .render()
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("  {l}\n")
+            }
+        })
+        .collect();
+    format!(
+        "title: {}\nspec: [{}]\nfeatures: [{}]\nmodule: cjs\nscript: |\n{script}",
+        serde_json::to_string(title).unwrap_or_default(),
+        spec.join(", "),
+        program.features().join(", "),
+    )
+}
+
+/// A trace line of a generated program: its label and the two stores.
+fn parse_line(line: &str) -> Option<(u32, &str)> {
+    let (label, rest) = line.split_once(": ")?;
+    let n = label.strip_prefix('t')?.parse().ok()?;
+    Some((n, rest))
+}
+
+/// The signature of a disagreement: how the first divergent line differs and where in the
+/// program it was traced (the operations enclosing it, repeats folded), so that one cause
+/// gives one group whatever the labels and values. `None` when the traces agree.
+pub fn signature(program: &Program, truth: &[String], other: &[String]) -> Option<String> {
+    let d = first_divergence(truth, other)?;
+    // The innermost operation only: the paths of programs that disagree for one cause differ
+    // in everything around it (the full path is in the minimised case's title).
+    let path = |label: u32| -> String {
+        let kinds = program.path_to(label).unwrap_or_default();
+        match kinds.last() {
+            Some(k) => (*k).to_string(),
+            None => "the top level".into(),
+        }
+    };
+    fn traced(l: &Option<String>) -> Option<(u32, &str)> {
+        l.as_deref().and_then(parse_line)
+    }
+    let end = |l: &Option<String>| match l.as_deref() {
+        None => "nothing".to_string(),
+        // An uncaught error's message names values; its kind is enough.
+        Some(l) => l.split([':', ' ']).next().unwrap_or(l).to_string(),
+    };
+    Some(match (traced(&d.expected), traced(&d.observed)) {
+        (Some((a, va)), Some((b, vb))) if a == b => {
+            let (ea, eb) = (
+                va.split(", ").collect::<Vec<_>>(),
+                vb.split(", ").collect::<Vec<_>>(),
+            );
+            let how = ea
+                .iter()
+                .zip(&eb)
+                .find(|(x, y)| x != y)
+                .map(|(x, y)| match (*x == "undefined", *y == "undefined") {
+                    (false, true) => "store lost",
+                    (true, false) => "store leaked",
+                    _ => "another store",
+                })
+                .unwrap_or("other values");
+            format!("{how} in {}", path(a))
+        }
+        (Some((a, _)), Some((b, _))) => {
+            format!("order: {} came where {} should", path(b), path(a))
+        }
+        (Some((a, _)), None) => {
+            format!("missing line in {}, {} instead", path(a), end(&d.observed))
+        }
+        (None, Some((b, _))) => format!("extra line in {}", path(b)),
+        (None, None) => format!(
+            "ends with {} instead of {}",
+            end(&d.observed),
+            end(&d.expected)
+        ),
+    })
+}
+
+/// The requirement each operation on the path to a divergence stands for, as far as the spec
+/// has one (checked against the spec by the caller).
+fn requirement_of(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "run" => "ALS-RUN-001",
+        "exit" => "ALS-EXIT-001",
+        "enterWith" => "ALS-ENTER-002",
+        "disable" => "ALS-DISABLE-001",
+        "nextTick" => "ALS-PROP-004",
+        "queueMicrotask" => "ALS-PROP-005",
+        "then" => "ALS-PROP-006",
+        "await" => "ALS-PROP-008",
+        "thenable" => "ALS-PATH-001",
+        "for-await" => "ALS-PATH-004",
+        "emit" => "ALS-PATH-009",
+        "runInAsyncScope" => "RES-SCOPE-001",
+        "bind" => "ALS-BIND-001",
+        "snapshot" => "ALS-SNAPSHOT-001",
+        _ => return None,
+    })
+}
+
+/// What one group of disagreements holds while the search goes on.
+struct Found {
+    signature: String,
+    programs: usize,
+    seed: u64,
+}
+
+/// Run the search, minimise each group's first program, write the cases and `explore.md`.
+pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit {
+    if opts.budget == Some(0) {
+        return Err(UsageError("--budget needs at least one program".into()));
+    }
+    let suite = match Suite::load_project(project) {
+        Ok(s) => s,
+        Err(d) => {
+            emit.note(d);
+            return Ok(INVALID);
+        }
+    };
+    let explorer = match Explorer::new(project, suite, &opts.runtime) {
+        Ok(e) => e,
+        Err(e) => {
+            emit.note(format_args!("error: {e}"));
+            return Ok(INVALID);
+        }
+    };
+    let budget = opts.budget.unwrap_or(if opts.time.is_some() {
+        usize::MAX
+    } else {
+        1000
+    });
+    let out = opts.out.clone().unwrap_or_else(|| {
+        project
+            .root
+            .join("target/explore")
+            .join(baseline::file_name(&opts.runtime).trim_end_matches(".snap"))
+    });
+    emit.note(format_args!(
+        "explore: {} {} against the reference ({} taken as right), from seed {}, {}",
+        explorer.name,
+        explorer.version,
+        explorer.truth(),
+        opts.seed,
+        match opts.time {
+            Some(t) => format!("for {} s or {} programs", t.as_secs(), budget),
+            None => format!("{budget} programs"),
+        }
+    ));
+    crate::exec::process::install_interrupt_handler();
+    let started = Instant::now();
+    let workers = crate::exec::runner::default_workers(std::slice::from_ref(&opts.runtime));
+    let executor = Executor::new(workers);
+    let mut found: Vec<Found> = Vec::new();
+    let (mut ran, mut errors, mut first_error) = (0usize, 0usize, None::<String>);
+    let done = AtomicUsize::new(0);
+    while ran < budget && opts.time.is_none_or(|t| started.elapsed() < t) {
+        let n = BATCH.min(budget - ran);
+        let seeds: Vec<u64> = (0..n as u64)
+            .map(|i| opts.seed + (ran as u64) + i)
+            .collect();
+        let results = executor.map(&seeds, |&seed| {
+            let r = explorer.signature(&Program::generate(seed, opts.shape));
+            done.fetch_add(1, Ordering::Relaxed);
+            r
+        });
+        for (seed, r) in seeds.iter().zip(results) {
+            match r {
+                Ok(None) => {}
+                Ok(Some(sig)) => match found.iter_mut().find(|f| f.signature == sig) {
+                    Some(f) => f.programs += 1,
+                    None => found.push(Found {
+                        signature: sig,
+                        programs: 1,
+                        seed: *seed,
+                    }),
+                },
+                Err(e) => {
+                    errors += 1;
+                    first_error.get_or_insert(format!("seed {seed}: {e}"));
+                }
+            }
+        }
+        ran += n;
+        let secs = started.elapsed().as_secs_f64();
+        emit.note(format_args!(
+            "explore: {ran} programs, {:.0}/s, {} group{} of disagreements",
+            ran as f64 / secs.max(1e-9),
+            found.len(),
+            if found.len() == 1 { "" } else { "s" }
+        ));
+        if errors > 0 && errors == ran {
+            break;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+
+    // Known causes: the runtime's baseline and the register, by requirement.
+    let baseline = Baseline::load(&baseline::path_for(project, &opts.runtime))
+        .ok()
+        .flatten();
+    let mut groups = Vec::new();
+    for f in &found {
+        let program = Program::generate(f.seed, opts.shape);
+        let (small, _) = minimise(&program, MINIMISE_CHECKS, |p| {
+            explorer.signature(p).ok().flatten().as_deref() == Some(f.signature.as_str())
+        });
+        let spec = explorer.requirements(&small);
+        let known = baseline
+            .as_ref()
+            .and_then(|b| known_cause(&explorer.suite, b, &opts.runtime, &spec));
+        let slug = slug(&f.signature);
+        let where_ = full_path(&small);
+        let title = if explorer.runtime_is_truth {
+            format!(
+                "explore: the reference disagrees with {}: {}{where_}",
+                explorer.name, f.signature
+            )
+        } else {
+            format!(
+                "explore: {} diverges from the reference: {}{where_}",
+                explorer.name, f.signature
+            )
+        };
+        let file = format!("{slug}.yaml");
+        match write_case(&explorer, &small, &out, &slug, &title, &spec) {
+            Ok(()) => {}
+            Err(e) => {
+                emit.note(format_args!("error: {e}"));
+                return Ok(INVALID);
+            }
+        }
+        groups.push(Group {
+            signature: f.signature.clone(),
+            programs: f.programs,
+            seed: f.seed,
+            size: program.size(),
+            minimised_size: small.size(),
+            case_file: file,
+            spec,
+            known,
+        });
+    }
+    let report = ExploreReport {
+        runtime: explorer.name.clone(),
+        version: explorer.version.clone(),
+        truth: explorer.truth(),
+        first_seed: opts.seed,
+        programs: ran,
+        errors,
+        first_error,
+        seconds,
+        groups,
+    };
+    let md = out.join("explore.md");
+    if let Err(e) = write_atomic(&md, report.to_markdown().as_bytes()) {
+        emit.note(format_args!("error: cannot write {}: {e}", md.display()));
+        return Ok(INVALID);
+    }
+    emit.note(format_args!("{}", report.summary_line()));
+    emit.note(format_args!(
+        "explore: cases and summary in {}",
+        project.relative(&out).display()
+    ));
+    Ok(
+        if report.errors > 0 || report.groups.iter().any(|g| g.known.is_none()) {
+            FAILED
+        } else {
+            PASSED
+        },
+    )
+}
+
+/// ` (path: run > later > thenable)`: where in the minimised program the first divergent
+/// line is traced, when the program has one trace (a minimised program usually has).
+fn full_path(program: &Program) -> String {
+    let mut labels = Vec::new();
+    fn walk(b: &[crate::input::program::Node], out: &mut Vec<u32>) {
+        for n in b {
+            if let crate::input::program::Node::Trace(l) = n {
+                out.push(*l);
+            }
+            if let Some(body) = n.body() {
+                walk(body, out);
+            }
+        }
+    }
+    walk(&program.body, &mut labels);
+    match labels.as_slice() {
+        [one] => match program.path_to(*one) {
+            Some(p) if p.len() > 1 => format!(" (path: {})", p.join(" > ")),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The register's cause for the runtime's known failure of one of `spec`'s requirements.
+fn known_cause(
+    suite: &Suite,
+    baseline: &Baseline,
+    runtime: &str,
+    spec: &[String],
+) -> Option<String> {
+    for case_id in baseline.entries.keys() {
+        let Some(case) = suite.cases.iter().find(|c| &c.id == case_id) else {
+            continue;
+        };
+        if !case.spec.iter().any(|id| spec.contains(id)) {
+            continue;
+        }
+        if let Some(cause) = suite.register.causes(runtime, case_id).first() {
+            return Some(format!("{} (as {case_id})", cause.title));
+        }
+    }
+    None
+}
+
+/// A file name from a signature: lower-case words joined by dashes, and a short hash so that
+/// two signatures never share a file.
+fn slug(signature: &str) -> String {
+    let words: Vec<String> = signature
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    let mut h: u32 = 0x811c_9dc5;
+    for b in signature.bytes() {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    let mut s = words.join("-");
+    s.truncate(60);
+    format!("{}-{:08x}", s.trim_end_matches('-'), h)
+}
+
+/// Write the case and its snapshot (the trace taken as right) into `out`.
+fn write_case(
+    explorer: &Explorer,
+    program: &Program,
+    out: &std::path::Path,
+    slug: &str,
+    title: &str,
+    spec: &[String],
+) -> Result<(), String> {
+    let runs = explorer.run(program)?;
+    let yaml = case_text(program, title, spec);
+    let mut snap = format!(
+        "---\nsource: {slug}.yaml\ndescription: {}\nexpression: trace\n---\n",
+        title
+    );
+    for l in &runs.truth {
+        snap.push_str(l);
+        snap.push('\n');
+    }
+    let note = if spec.is_empty() {
+        "# No requirement covers this yet: write one in spec/ before the case joins the corpus.\n"
+    } else {
+        ""
+    };
+    let side = if explorer.runtime_is_truth {
+        format!(
+            "# Found by cargo xtask explore: the reference disagrees with {}, whose trace is the snapshot.\n",
+            explorer.name
+        )
+    } else {
+        format!(
+            "# Found by cargo xtask explore: {} diverges from the reference, whose trace is the snapshot.\n",
+            explorer.name
+        )
+    };
+    for (name, text) in [
+        (format!("{slug}.yaml"), format!("{side}{note}{yaml}")),
+        (format!("{slug}.snap"), snap),
+    ] {
+        let path = out.join(&name);
+        write_atomic(&path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::program::{Macrotask, Node};
+
+    fn program() -> Program {
+        Program {
+            macrotask: Macrotask::Timer,
+            body: vec![Node::Run {
+                als: 0,
+                value: 1,
+                body: vec![
+                    Node::Later(vec![Node::Later(vec![Node::Trace(1)])]),
+                    Node::Trace(2),
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn signatures_name_how_and_where_not_labels_or_values() {
+        let p = program();
+        let truth: Vec<String> = vec![
+            "t2: \"v1\", undefined".into(),
+            "t1: \"v1\", undefined".into(),
+            "exit 0".into(),
+        ];
+        let lost: Vec<String> = vec![
+            "t2: \"v1\", undefined".into(),
+            "t1: undefined, undefined".into(),
+            "exit 0".into(),
+        ];
+        assert_eq!(signature(&p, &truth, &truth), None);
+        assert_eq!(
+            signature(&p, &truth, &lost).unwrap(),
+            "store lost in run > later"
+        );
+        let leaked: Vec<String> = vec!["t2: \"v1\", \"v9\"".into()];
+        assert_eq!(
+            signature(&p, &truth, &leaked).unwrap(),
+            "store leaked in run"
+        );
+        let swapped: Vec<String> = vec!["t1: \"v1\", undefined".into()];
+        assert_eq!(
+            signature(&p, &truth, &swapped).unwrap(),
+            "order: later came where run should"
+        );
+        let ended: Vec<String> = vec![
+            "t2: \"v1\", undefined".into(),
+            "uncaught exception TypeError{...}".into(),
+        ];
+        assert_eq!(
+            signature(&p, &truth, &ended).unwrap(),
+            "missing line in later, uncaught instead"
+        );
+    }
+
+    #[test]
+    fn a_case_text_loads_with_its_features_and_script() {
+        let text = case_text(&program(), "a \"quoted\" title", &["ALS-RUN-001".into()]);
+        assert!(text.starts_with("title: \"a \\\"quoted\\\" title\"\nspec: [ALS-RUN-001]\nfeatures: [AsyncLocalStorage, setTimeout]\nmodule: cjs\nscript: |\n  const {"), "{text}");
+    }
+
+    #[test]
+    fn slugs_are_file_names_and_distinct() {
+        let a = slug("store lost in later");
+        assert!(a.starts_with("store-lost-in-run-later-"), "{a}");
+        assert_ne!(a, slug("store lost in run > later > later"));
+    }
+}
