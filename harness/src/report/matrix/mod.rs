@@ -30,6 +30,7 @@ use crate::report::results::Results;
 pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod mutants;
 
 pub use crate::report::requirements::{Tally, NO_AREA};
 pub use html::{cell_id, escape_html, row_id};
