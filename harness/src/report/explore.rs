@@ -103,6 +103,30 @@ impl ExploreReport {
             let _ = writeln!(o, "\nNo disagreement.");
             return o;
         }
+        // Several groups often share one cause: the causes first, then the groups.
+        let mut causes: Vec<(&str, usize, usize)> = Vec::new();
+        for g in &self.groups {
+            let cause = g
+                .known
+                .as_deref()
+                .map(|k| k.split(" (as ").next().unwrap_or(k))
+                .unwrap_or("new: no cause in the register");
+            match causes.iter_mut().find(|(c, _, _)| *c == cause) {
+                Some((_, groups, programs)) => {
+                    *groups += 1;
+                    *programs += g.programs;
+                }
+                None => causes.push((cause, 1, g.programs)),
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\n## By cause\n\n| cause | groups | programs |\n|---|---:|---:|"
+        );
+        for (cause, groups, programs) in &causes {
+            let _ = writeln!(o, "| {} | {groups} | {programs} |", escape_md(cause));
+        }
+        let _ = writeln!(o, "\n## Groups");
         let _ = writeln!(
             o,
             "\n| group (signature) | programs | first seed | size → minimised | case | requirements | known cause |"
@@ -167,5 +191,9 @@ mod tests {
         let md = r.to_markdown();
         assert!(md.contains("| leaked at then | 3 | 9 | 12 → 3 | `leaked at then.yaml` | ALS-PROP-001 | **new** |"), "{md}");
         assert!(md.contains("seeds 100 to 149"), "{md}");
+        assert!(
+            md.contains("| Bun has no hooks | 1 | 3 |\n| new: no cause in the register | 1 | 3 |"),
+            "{md}"
+        );
     }
 }

@@ -158,7 +158,11 @@ impl Explorer {
     /// every program reads stores, so it cites at least ALS-GET-001.
     pub fn requirements(&self, program: &Program) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
-        for id in program.kinds().into_iter().filter_map(requirement_of) {
+        let shaped = program
+            .patterns()
+            .into_iter()
+            .filter_map(requirement_of_pattern);
+        for id in shaped.chain(program.kinds().into_iter().filter_map(requirement_of)) {
             if self.suite.spec.contains(id) && !ids.iter().any(|i| i == id) {
                 ids.push(id.to_string());
             }
@@ -281,6 +285,36 @@ fn requirement_of(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// The requirement a shape of a program (see [`Program::patterns`]) is about.
+fn requirement_of_pattern(pattern: &str) -> Option<&'static str> {
+    Some(match pattern {
+        "enterWith-in-other-run" => "ALS-MIX-006",
+        "run-in-other-run" => "ALS-MIX-002",
+        "exit-in-other-run" => "ALS-MIX-007",
+        "async-in-exit" => "ALS-EXIT-004",
+        "disable-then-run" => "ALS-MIX-004",
+        _ => return None,
+    })
+}
+
+/// The requirements of the same rule family as `ids` (`ALS-DISABLE-001` → every
+/// `ALS-DISABLE-*`): where to look for a known cause when none of `ids` itself has one.
+fn families(suite: &Suite, ids: &[String]) -> Vec<String> {
+    let prefixes: Vec<&str> = ids
+        .iter()
+        .filter_map(|id| id.rsplit_once('-').map(|(p, _)| p))
+        .collect();
+    suite
+        .spec
+        .requirements()
+        .map(|r| r.id.clone())
+        .filter(|id| {
+            id.rsplit_once('-')
+                .is_some_and(|(p, _)| prefixes.contains(&p))
+        })
+        .collect()
+}
+
 /// What one group of disagreements holds while the search goes on.
 struct Found {
     signature: String,
@@ -388,9 +422,14 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
             explorer.signature(p).ok().flatten().as_deref() == Some(f.signature.as_str())
         });
         let spec = explorer.requirements(&small);
-        let known = baseline
-            .as_ref()
-            .and_then(|b| known_cause(&explorer.suite, b, &opts.runtime, &spec));
+        // A cause of the runtime's failures of these requirements, else of their families.
+        let known = baseline.as_ref().and_then(|b| {
+            known_cause(&explorer.suite, b, &opts.runtime, &spec).or_else(|| {
+                let wider = families(&explorer.suite, &spec);
+                known_cause(&explorer.suite, b, &opts.runtime, &wider)
+            })
+        });
+
         let slug = slug(&f.signature);
         let where_ = full_path(&small);
         let title = if explorer.runtime_is_truth {
@@ -477,22 +516,26 @@ fn full_path(program: &Program) -> String {
     }
 }
 
-/// The register's cause for the runtime's known failure of one of `spec`'s requirements.
+/// The register's cause for the runtime's known failure of one of `spec`'s requirements,
+/// the first requirement first (the shapes of the program come before its operations).
 fn known_cause(
     suite: &Suite,
     baseline: &Baseline,
     runtime: &str,
     spec: &[String],
 ) -> Option<String> {
-    for case_id in baseline.entries.keys() {
-        let Some(case) = suite.cases.iter().find(|c| &c.id == case_id) else {
-            continue;
-        };
-        if !case.spec.iter().any(|id| spec.contains(id)) {
-            continue;
-        }
-        if let Some(cause) = suite.register.causes(runtime, case_id).first() {
-            return Some(format!("{} (as {case_id})", cause.title));
+    for id in spec {
+        for case_id in baseline.entries.keys() {
+            let cites = suite
+                .cases
+                .iter()
+                .any(|c| &c.id == case_id && c.spec.contains(id));
+            if !cites {
+                continue;
+            }
+            if let Some(cause) = suite.register.causes(runtime, case_id).first() {
+                return Some(format!("{} (as {case_id}, {id})", cause.title));
+            }
         }
     }
     None
@@ -596,7 +639,7 @@ mod tests {
         assert_eq!(signature(&p, &truth, &truth), None);
         assert_eq!(
             signature(&p, &truth, &lost).unwrap(),
-            "store lost in run > later"
+            "store lost in later"
         );
         let leaked: Vec<String> = vec!["t2: \"v1\", \"v9\"".into()];
         assert_eq!(
@@ -626,8 +669,8 @@ mod tests {
 
     #[test]
     fn slugs_are_file_names_and_distinct() {
-        let a = slug("store lost in later");
+        let a = slug("store lost in run > later");
         assert!(a.starts_with("store-lost-in-run-later-"), "{a}");
-        assert_ne!(a, slug("store lost in run > later > later"));
+        assert_ne!(a, slug("store lost in run later"));
     }
 }
