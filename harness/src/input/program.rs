@@ -359,7 +359,8 @@ impl Program {
     /// `enterWith-in-other-run` (an instance's `enterWith()` directly inside another
     /// instance's `run()`), `run-in-other-run`, `async-in-exit` (work deferred inside
     /// `exit()`), `exit-in-other-run`, `disable-then-run` (an instance used again after
-    /// `disable()`).
+    /// `disable()`), `tick-and-microtask-in-main` / `-in-callback` (a tick beside microtask
+    /// work in one block).
     pub fn patterns(&self) -> Vec<&'static str> {
         // The instance a node enters a store of, for its body: a run(), and the operations
         // that call their body inside another instance's run() (emit, runInAsyncScope, a bound
@@ -392,6 +393,28 @@ impl Program {
             out: &mut Vec<&'static str>,
             disabled: &mut Vec<u8>,
         ) {
+            // A tick beside microtask work in one block: which runs first is the loop's rule
+            // (in the main module, or after a callback returns).
+            let micro = |n: &Node| {
+                matches!(
+                    n,
+                    Node::Microtask(_)
+                        | Node::Then(_)
+                        | Node::Await { .. }
+                        | Node::Thenable(_)
+                        | Node::AsyncGen(_)
+                )
+            };
+            if b.iter().any(|n| matches!(n, Node::Tick(_))) && b.iter().any(micro) {
+                let p = if parents.is_empty() {
+                    "tick-and-microtask-in-main"
+                } else {
+                    "tick-and-microtask-in-callback"
+                };
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
             for n in b {
                 let mut add = |p: &'static str| {
                     if !out.contains(&p) {

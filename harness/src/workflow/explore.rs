@@ -35,6 +35,8 @@ pub const TRUTH: &str = "node@26";
 const BATCH: usize = 200;
 /// Checks one group's minimisation may make (each runs both runtimes once).
 const MINIMISE_CHECKS: usize = 300;
+/// Time all groups' minimising may take together.
+const MINIMISE_TIME: Duration = Duration::from_secs(300);
 /// Time allowed to one program on either runtime.
 const PROGRAM_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -230,6 +232,25 @@ pub fn signature(program: &Program, truth: &[String], other: &[String]) -> Optio
         // An uncaught error's message names values; its kind is enough.
         Some(l) => l.split([':', ' ']).next().unwrap_or(l).to_string(),
     };
+    // A run that ends where a trace line was due (an uncaught error, an exit, a signal) ends
+    // for its own cause, wherever that was: the ending (an error's name and message, the exit
+    // code) is the signature.
+    if let Some(err) = d
+        .observed
+        .as_deref()
+        .filter(|l| parse_line(l).is_none() && traced(&d.expected).is_some())
+    {
+        let mut e = err.to_string();
+        if e.len() > 120 {
+            let cut = (0..=120)
+                .rev()
+                .find(|i| e.is_char_boundary(*i))
+                .unwrap_or(0);
+            e.truncate(cut);
+            e.push('…');
+        }
+        return Some(format!("ends early: {e}"));
+    }
     Some(match (traced(&d.expected), traced(&d.observed)) {
         (Some((a, va)), Some((b, vb))) if a == b => {
             let (ea, eb) = (
@@ -247,6 +268,15 @@ pub fn signature(program: &Program, truth: &[String], other: &[String]) -> Optio
                 })
                 .unwrap_or("other values");
             format!("{how} in {}", path(a))
+        }
+        // A line that the other side never traces is missing, not out of order (its
+        // callback never ran, or stopped early).
+        (Some((a, _)), Some(_))
+            if !other
+                .iter()
+                .any(|l| parse_line(l).is_some_and(|(n, _)| n == a)) =>
+        {
+            format!("missing line in {}", path(a))
         }
         (Some((a, _)), Some((b, _))) => {
             format!("order: {} came where {} should", path(b), path(a))
@@ -293,6 +323,8 @@ fn requirement_of_pattern(pattern: &str) -> Option<&'static str> {
         "exit-in-other-run" => "ALS-MIX-007",
         "async-in-exit" => "ALS-EXIT-004",
         "disable-then-run" => "ALS-MIX-004",
+        "tick-and-microtask-in-main" => "LOOP-MAIN-001",
+        "tick-and-microtask-in-callback" => "LOOP-TICK-001",
         _ => return None,
     })
 }
@@ -416,10 +448,15 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
         .ok()
         .flatten();
     let mut groups = Vec::new();
+    // The biggest groups first; minimising stops taking steps once its time is spent, and
+    // the groups left are written as found.
+    found.sort_by(|a, b| b.programs.cmp(&a.programs).then(a.seed.cmp(&b.seed)));
+    let minimise_until = Instant::now() + MINIMISE_TIME;
     for f in &found {
         let program = Program::generate(f.seed, opts.shape);
         let (small, _) = minimise(&program, MINIMISE_CHECKS, |p| {
-            explorer.signature(p).ok().flatten().as_deref() == Some(f.signature.as_str())
+            Instant::now() < minimise_until
+                && explorer.signature(p).ok().flatten().as_deref() == Some(f.signature.as_str())
         });
         let spec = explorer.requirements(&small);
         // A cause of the runtime's failures of these requirements, else of their families.
@@ -637,19 +674,24 @@ mod tests {
             "exit 0".into(),
         ];
         assert_eq!(signature(&p, &truth, &truth), None);
-        assert_eq!(
-            signature(&p, &truth, &lost).unwrap(),
-            "store lost in later"
-        );
+        assert_eq!(signature(&p, &truth, &lost).unwrap(), "store lost in later");
         let leaked: Vec<String> = vec!["t2: \"v1\", \"v9\"".into()];
         assert_eq!(
             signature(&p, &truth, &leaked).unwrap(),
             "store leaked in run"
         );
-        let swapped: Vec<String> = vec!["t1: \"v1\", undefined".into()];
+        let swapped: Vec<String> = vec![
+            "t1: \"v1\", undefined".into(),
+            "t2: \"v1\", undefined".into(),
+        ];
         assert_eq!(
             signature(&p, &truth, &swapped).unwrap(),
             "order: later came where run should"
+        );
+        let skipped: Vec<String> = vec!["t1: \"v1\", undefined".into(), "exit 0".into()];
+        assert_eq!(
+            signature(&p, &truth, &skipped).unwrap(),
+            "missing line in run"
         );
         let ended: Vec<String> = vec![
             "t2: \"v1\", undefined".into(),
@@ -657,7 +699,12 @@ mod tests {
         ];
         assert_eq!(
             signature(&p, &truth, &ended).unwrap(),
-            "missing line in later, uncaught instead"
+            "ends early: uncaught exception TypeError{...}"
+        );
+        let exited: Vec<String> = vec!["t2: \"v1\", undefined".into(), "exit 1".into()];
+        assert_eq!(
+            signature(&p, &truth, &exited).unwrap(),
+            "ends early: exit 1"
         );
     }
 
