@@ -360,7 +360,7 @@ impl Program {
     /// instance's `run()`), `run-in-other-run`, `async-in-exit` (work deferred inside
     /// `exit()`), `exit-in-other-run`, `disable-then-run` (an instance used again after
     /// `disable()`), `tick-and-microtask-in-main` / `-in-callback` (a tick beside microtask
-    /// work in one block).
+    /// work in one block), `tick-in-microtask` (a tick queued by a promise job or microtask).
     pub fn patterns(&self) -> Vec<&'static str> {
         // The instance a node enters a store of, for its body: a run(), and the operations
         // that call their body inside another instance's run() (emit, runInAsyncScope, a bound
@@ -460,6 +460,16 @@ impl Program {
                 );
                 if deferred && parents.iter().any(|(k, _)| *k == "exit") {
                     add("async-in-exit");
+                }
+                // A tick queued by a promise job or a microtask waits for that queue to drain.
+                let in_micro = parents.iter().any(|(k, _)| {
+                    matches!(
+                        *k,
+                        "queueMicrotask" | "then" | "await" | "thenable" | "for-await"
+                    )
+                });
+                if matches!(n, Node::Tick(_)) && in_micro {
+                    add("tick-in-microtask");
                 }
                 if let Some(body) = n.body() {
                     parents.push((as_run(n), als_of(n)));

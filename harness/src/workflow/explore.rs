@@ -325,6 +325,7 @@ fn requirement_of_pattern(pattern: &str) -> Option<&'static str> {
         "disable-then-run" => "ALS-MIX-004",
         "tick-and-microtask-in-main" => "LOOP-MAIN-001",
         "tick-and-microtask-in-callback" => "LOOP-TICK-001",
+        "tick-in-microtask" => "LOOP-TICK-003",
         _ => return None,
     })
 }
