@@ -72,6 +72,47 @@ thread_local! {
     static CELLS: RefCell<Vec<(Vec<PathBuf>, Cell)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Every live cell of this process: its bwrap's process group and its directory, so that a
+/// run whose cases ran on threads it does not own (libtest's) can end them all.
+static LIVE: std::sync::Mutex<Vec<(u32, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+/// End every cell of this process, whichever thread holds it: for the end of a run whose
+/// worker threads are not joined (libtest's pool), before the process exits. A cell's own
+/// drop later finds its sandbox gone and its directory removed.
+pub fn shutdown_all() {
+    let live: Vec<(u32, PathBuf)> = LIVE
+        .lock()
+        .map(|mut l| std::mem::take(&mut *l))
+        .unwrap_or_default();
+    for (pgid, _) in &live {
+        process::kill_group(*pgid);
+    }
+    for (_, root) in &live {
+        remove_root(root);
+    }
+}
+
+/// Remove a cell's directory, trying again for a moment while its sandbox's mount of it goes
+/// away with the sandbox.
+fn remove_root(root: &Path) {
+    for _ in 0..100 {
+        match std::fs::remove_dir_all(root) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                std::thread::sleep(Duration::from_millis(5))
+            }
+            _ => break,
+        }
+    }
+}
+
+/// End this thread's cells now (their sandboxes killed, their directories removed). A
+/// thread's cells also end with it, but the destructors of a thread's locals may still be
+/// running when a scoped join returns and the process exits: the executor's workers and the
+/// commands that run cases on their own thread call this when they are done.
+pub fn release() {
+    let _ = CELLS.try_with(|cells| cells.borrow_mut().clear());
+}
+
 /// Whether cases of a confined runtime run in cells.
 pub fn enabled(sandbox: &Sandbox) -> bool {
     sandbox.is_on()
@@ -134,10 +175,26 @@ pub struct Cell {
 
 impl Drop for Cell {
     fn drop(&mut self) {
+        // The launcher ends when its socket closes, and bwrap with it: only then is the
+        // cell's directory free to remove (the launcher, in a session of its own, is not in
+        // bwrap's process group, and dies of bwrap's end only a moment later). A launcher
+        // that does not end in two seconds is killed with its sandbox.
+        // SAFETY: shutdown on a socket this cell owns.
+        unsafe {
+            libc::shutdown(self.control.as_raw_fd(), libc::SHUT_RDWR);
+        }
         let pgid = self.child.id();
+        let until = Instant::now() + Duration::from_secs(2);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(2));
+        }
         process::kill_group(pgid);
         let _ = self.child.wait();
         process::forget_group(pgid);
+        if let Ok(mut l) = LIVE.lock() {
+            l.retain(|(p, _)| *p != pgid);
+        }
+        remove_root(self.root.path());
     }
 }
 
@@ -266,6 +323,9 @@ impl Cell {
             ));
         }
         STARTED.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut l) = LIVE.lock() {
+            l.push((child.id(), root.path().to_path_buf()));
+        }
         Ok(Cell {
             child,
             control: ours,

@@ -86,6 +86,9 @@ impl Executor {
                 }));
                 finished.push((i, ran));
             }
+            // Before the join can return: this worker's sandbox cells end here, not in a
+            // destructor that may outlive the process's last moment.
+            crate::exec::cell::release();
             finished
         };
         let threads = self.workers.min(jobs.len());

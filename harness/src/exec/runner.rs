@@ -460,6 +460,8 @@ pub fn run(project: &Project, suite: &Suite, cfg: &RunConfig, args: &Arguments) 
         args.test_threads = Some(default_workers(&cfg.runtimes));
     }
     let conclusion = libtest_mimic::run(&args, trials);
+    // libtest's worker threads are not joined: their sandbox cells end here.
+    crate::exec::cell::shutdown_all();
     let records = std::mem::take(&mut *records.lock().unwrap_or_else(|p| p.into_inner()));
     RunResult {
         conclusion,

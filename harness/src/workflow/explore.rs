@@ -500,6 +500,8 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
             known,
         });
     }
+    // The minimising ran on this thread: its cells end now.
+    crate::exec::cell::release();
     let report = ExploreReport {
         runtime: explorer.name.clone(),
         version: explorer.version.clone(),
