@@ -216,9 +216,11 @@ impl From<Mutants> for MutantsOptions {
 
 /// Search for disagreements between the reference and a runtime with generated programs
 ///
-/// Generates small async programs (timers or immediates, ticks, microtasks, promises, await,
-/// thenables, async generators, EventEmitter, AsyncResource, AsyncLocalStorage run, exit,
-/// enterWith, disable, bind, snapshot), seeded, runs each on the reference and on the runtime,
+/// Generates small async programs (timers, intervals or immediates, ticks, microtasks, promises,
+/// await, thenables, async generators, unhandled rejections, EventEmitter,
+/// EventEmitterAsyncResource, AsyncResource, AsyncResource.bind, AsyncLocalStorage run, exit,
+/// enterWith, disable, bind, snapshot, I/O through fs, fs/promises, crypto, zlib and
+/// timers/promises, hook events of chosen types), seeded, runs each on the reference and on the runtime,
 /// groups the disagreements by signature and minimises each group's first program into a case
 /// (YAML and snapshot) under --out, with explore.md. Against node@26 Node's trace is taken as
 /// right; against any other runtime, the reference's. Exit 0 when every group is explained by
@@ -243,6 +245,9 @@ pub struct Explore {
     /// Nesting depth of generated programs
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..8))]
     pub depth: u32,
+    /// Run the programs in pooled processes, where the runtime's adapter file allows it
+    #[arg(long)]
+    pub pool: bool,
 }
 
 /// `90s`, `10m`, `1h`, or plain seconds.
@@ -274,6 +279,7 @@ impl From<Explore> for harness::workflow::explore::ExploreOptions {
                 depth: e.depth,
                 ..Default::default()
             },
+            pool: e.pool,
         }
     }
 }

@@ -9,8 +9,6 @@
 //! observes its context with `trace('t<N>', a0.getStore(), a1.getStore())` at least once; the
 //! labels are fixed at generation, so that a smaller program's lines keep their names.
 
-use std::fmt::Write as _;
-
 /// A seeded generator of numbers (splitmix64): the same seed gives the same programs on every
 /// machine.
 #[derive(Debug, Clone)]
@@ -49,6 +47,45 @@ pub enum Macrotask {
     Immediate,
 }
 
+/// An I/O operation of the families the reference models; its body is the operation's
+/// callback or the code after the awaited operation. Which of two I/O operations (or an I/O
+/// operation and a timer) finishes first depends on the machine, so a program with I/O
+/// declares the order of its trace lines free and is compared by the stores each line sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoOp {
+    /// `fs.readFile(__filename, cb)`.
+    ReadFile,
+    /// `await fs.promises.stat(__filename)` in an async function.
+    FsPromise,
+    /// `crypto.randomBytes(8, cb)`.
+    RandomBytes,
+    /// `zlib.deflate('x', cb)`.
+    Deflate,
+    /// `await require('node:timers/promises').setTimeout(1)` in an async function.
+    TimersPromise,
+}
+
+impl IoOp {
+    const ALL: [IoOp; 5] = [
+        IoOp::ReadFile,
+        IoOp::FsPromise,
+        IoOp::RandomBytes,
+        IoOp::Deflate,
+        IoOp::TimersPromise,
+    ];
+
+    /// The operation's name, as signatures and titles give it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            IoOp::ReadFile => "fs.readFile",
+            IoOp::FsPromise => "fs.promises",
+            IoOp::RandomBytes => "crypto.randomBytes",
+            IoOp::Deflate => "zlib.deflate",
+            IoOp::TimersPromise => "timers/promises",
+        }
+    }
+}
+
 /// One operation of a program; those with a body run it in the context the operation gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
@@ -80,6 +117,12 @@ pub enum Node {
     AsyncGen(Vec<Node>),
     /// The program's macrotask (a timer or an immediate) with the body as its callback.
     Later(Vec<Node>),
+    /// `setInterval(fn, 1)` that runs the body twice, then clears itself (timer programs only:
+    /// an interval is a timer).
+    Interval(Vec<Node>),
+    /// A promise rejected here with no handler; the body runs in a `process` `unhandledRejection`
+    /// listener added here for that promise alone.
+    Rejection(Vec<Node>),
     /// An EventEmitter whose listener (the body) is added here and emitted inside
     /// `a<als>.run('v<value>')`.
     Emit {
@@ -87,9 +130,22 @@ pub enum Node {
         value: u32,
         body: Vec<Node>,
     },
+    /// An `EventEmitterAsyncResource` made here, whose listener (the body) is added here and
+    /// emitted inside `a<als>.run('v<value>')`.
+    EmitterResource {
+        als: u8,
+        value: u32,
+        body: Vec<Node>,
+    },
     /// An AsyncResource made here, whose `runInAsyncScope` runs the body inside
     /// `a<als>.run('v<value>')`.
     Resource {
+        als: u8,
+        value: u32,
+        body: Vec<Node>,
+    },
+    /// `AsyncResource.bind()` of the body here, called inside `a<als>.run('v<value>')`.
+    ResourceBind {
         als: u8,
         value: u32,
         body: Vec<Node>,
@@ -107,6 +163,35 @@ pub enum Node {
         value: u32,
         body: Vec<Node>,
     },
+    /// An I/O operation whose callback (or continuation) is the body.
+    Io { op: IoOp, body: Vec<Node> },
+}
+
+/// `$body` of every node that has one, for [`Node::body`] and [`Node::body_mut`] alike.
+macro_rules! body_of {
+    ($node:expr) => {
+        match $node {
+            Node::Run { body, .. }
+            | Node::Exit { body, .. }
+            | Node::Await { body, .. }
+            | Node::Emit { body, .. }
+            | Node::EmitterResource { body, .. }
+            | Node::Resource { body, .. }
+            | Node::ResourceBind { body, .. }
+            | Node::Bound { body, .. }
+            | Node::Snapshot { body, .. }
+            | Node::Io { body, .. }
+            | Node::Tick(body)
+            | Node::Microtask(body)
+            | Node::Then(body)
+            | Node::Thenable(body)
+            | Node::AsyncGen(body)
+            | Node::Later(body)
+            | Node::Interval(body)
+            | Node::Rejection(body) => Some(body),
+            Node::Trace(_) | Node::EnterWith { .. } | Node::Disable { .. } => None,
+        }
+    };
 }
 
 impl Node {
@@ -125,49 +210,24 @@ impl Node {
             Node::Thenable(_) => "thenable",
             Node::AsyncGen(_) => "for-await",
             Node::Later(_) => "later",
+            Node::Interval(_) => "setInterval",
+            Node::Rejection(_) => "unhandledRejection",
             Node::Emit { .. } => "emit",
+            Node::EmitterResource { .. } => "EventEmitterAsyncResource",
             Node::Resource { .. } => "runInAsyncScope",
+            Node::ResourceBind { .. } => "AsyncResource.bind",
             Node::Bound { .. } => "bind",
             Node::Snapshot { .. } => "snapshot",
+            Node::Io { op, .. } => op.kind(),
         }
     }
 
     pub fn body(&self) -> Option<&Vec<Node>> {
-        match self {
-            Node::Run { body, .. }
-            | Node::Exit { body, .. }
-            | Node::Await { body, .. }
-            | Node::Emit { body, .. }
-            | Node::Resource { body, .. }
-            | Node::Bound { body, .. }
-            | Node::Snapshot { body, .. }
-            | Node::Tick(body)
-            | Node::Microtask(body)
-            | Node::Then(body)
-            | Node::Thenable(body)
-            | Node::AsyncGen(body)
-            | Node::Later(body) => Some(body),
-            Node::Trace(_) | Node::EnterWith { .. } | Node::Disable { .. } => None,
-        }
+        body_of!(self)
     }
 
     fn body_mut(&mut self) -> Option<&mut Vec<Node>> {
-        match self {
-            Node::Run { body, .. }
-            | Node::Exit { body, .. }
-            | Node::Await { body, .. }
-            | Node::Emit { body, .. }
-            | Node::Resource { body, .. }
-            | Node::Bound { body, .. }
-            | Node::Snapshot { body, .. }
-            | Node::Tick(body)
-            | Node::Microtask(body)
-            | Node::Then(body)
-            | Node::Thenable(body)
-            | Node::AsyncGen(body)
-            | Node::Later(body) => Some(body),
-            Node::Trace(_) | Node::EnterWith { .. } | Node::Disable { .. } => None,
-        }
+        body_of!(self)
     }
 }
 
@@ -175,6 +235,10 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
     pub macrotask: Macrotask,
+    /// The resource types whose hook events the trace shows, through the prelude's hook
+    /// recorder; none installs no hook. A program with I/O records none: the requests the
+    /// runtimes make for I/O differ in kind and number.
+    pub hooks: Vec<&'static str>,
     pub body: Vec<Node>,
 }
 
@@ -193,122 +257,7 @@ impl Default for Shape {
     }
 }
 
-struct Gen<'a> {
-    rng: &'a mut Rng,
-    labels: u32,
-    values: u32,
-}
-
-impl Gen<'_> {
-    fn label(&mut self) -> Node {
-        self.labels += 1;
-        Node::Trace(self.labels)
-    }
-
-    fn value(&mut self) -> u32 {
-        self.values += 1;
-        self.values
-    }
-
-    fn als(&mut self) -> u8 {
-        self.rng.below(2) as u8
-    }
-
-    fn block(&mut self, depth: u32, shape: Shape) -> Vec<Node> {
-        let n = 1 + self.rng.below(shape.width as u64) as u32;
-        let mut out = Vec::new();
-        for _ in 0..n {
-            out.push(self.node(depth, shape));
-        }
-        // Every context is observed at least once, most often at the end of its block.
-        if !out.iter().any(|n| matches!(n, Node::Trace(_))) || self.rng.chance(40) {
-            let t = self.label();
-            out.push(t);
-        }
-        out
-    }
-
-    fn node(&mut self, depth: u32, shape: Shape) -> Node {
-        if depth == 0 || self.rng.chance(20) {
-            // Mostly observations, some stores entered, rarely an instance disabled (which
-            // clears everything after it, so it would otherwise hide what comes later).
-            return match self.rng.below(20) {
-                0..=4 => Node::EnterWith {
-                    als: self.als(),
-                    value: self.value(),
-                },
-                5 => Node::Disable { als: self.als() },
-                _ => self.label(),
-            };
-        }
-        let d = depth - 1;
-        // Weighted: run() most often, so that stores are set for the paths to carry.
-        match self.rng.below(19) {
-            0..=2 => Node::Run {
-                als: self.als(),
-                value: self.value(),
-                body: self.block(d, shape),
-            },
-            3 => Node::Exit {
-                als: self.als(),
-                body: self.block(d, shape),
-            },
-            4 => Node::Tick(self.block(d, shape)),
-            5 => Node::Microtask(self.block(d, shape)),
-            6 => Node::Then(self.block(d, shape)),
-            7 | 8 => Node::Await {
-                times: 1 + self.rng.below(3) as u8,
-                body: self.block(d, shape),
-            },
-            9 | 10 => Node::Thenable(self.block(d, shape)),
-            11 => Node::AsyncGen(self.block(d, shape)),
-            12 | 13 => Node::Later(self.block(d, shape)),
-            14 => Node::Emit {
-                als: self.als(),
-                value: self.value(),
-                body: self.block(d, shape),
-            },
-            15 => Node::Resource {
-                als: self.als(),
-                value: self.value(),
-                body: self.block(d, shape),
-            },
-            16 => Node::Bound {
-                als: self.als(),
-                value: self.value(),
-                body: self.block(d, shape),
-            },
-            17 => Node::Snapshot {
-                als: self.als(),
-                value: self.value(),
-                body: self.block(d, shape),
-            },
-            _ => Node::EnterWith {
-                als: self.als(),
-                value: self.value(),
-            },
-        }
-    }
-}
-
 impl Program {
-    /// The program of `seed`.
-    pub fn generate(seed: u64, shape: Shape) -> Program {
-        let mut rng = Rng::new(seed);
-        let macrotask = if rng.chance(50) {
-            Macrotask::Timer
-        } else {
-            Macrotask::Immediate
-        };
-        let mut g = Gen {
-            rng: &mut rng,
-            labels: 0,
-            values: 0,
-        };
-        let body = g.block(shape.depth, shape);
-        Program { macrotask, body }
-    }
-
     /// Nodes in the program (what the minimiser makes smaller).
     pub fn size(&self) -> usize {
         fn count(b: &[Node]) -> usize {
@@ -358,6 +307,9 @@ impl Program {
     /// The case features (`cases/features.txt`) the script uses.
     pub fn features(&self) -> Vec<&'static str> {
         let mut f = vec!["AsyncLocalStorage"];
+        if !self.hooks.is_empty() {
+            f.push("createHook");
+        }
         for k in self.kinds() {
             let more: &[&str] = match k {
                 "nextTick" => &["process.nextTick"],
@@ -370,8 +322,15 @@ impl Program {
                     Macrotask::Timer => &["setTimeout"],
                     Macrotask::Immediate => &["setImmediate"],
                 },
+                "setInterval" => &["setInterval"],
+                "unhandledRejection" => &["unhandledRejection"],
                 "emit" => &["EventEmitter"],
-                "runInAsyncScope" => &["AsyncResource"],
+                "EventEmitterAsyncResource" => &["EventEmitterAsyncResource"],
+                "runInAsyncScope" | "AsyncResource.bind" => &["AsyncResource"],
+                "fs.readFile" | "fs.promises" => &["fs"],
+                "crypto.randomBytes" => &["crypto"],
+                "zlib.deflate" => &["zlib"],
+                "timers/promises" => &["timers-promises"],
                 "bind" => &["AsyncLocalStorage.bind"],
                 "snapshot" => &["AsyncLocalStorage.snapshot"],
                 _ => &[],
@@ -383,122 +342,6 @@ impl Program {
             }
         }
         f
-    }
-
-    /// The case script (CommonJS).
-    pub fn render(&self) -> String {
-        let mut o = String::new();
-        o.push_str("const { AsyncLocalStorage, AsyncResource } = require('node:async_hooks');\n");
-        if self.kinds().contains(&"emit") {
-            o.push_str("const { EventEmitter } = require('node:events');\n");
-        }
-        o.push_str("const a0 = new AsyncLocalStorage();\nconst a1 = new AsyncLocalStorage();\n");
-        o.push_str("const at = (label) => trace(label, a0.getStore(), a1.getStore());\n");
-        self.block(&mut o, &self.body, 0);
-        o
-    }
-
-    fn block(&self, o: &mut String, b: &[Node], indent: usize) {
-        for n in b {
-            self.node(o, n, indent);
-        }
-    }
-
-    fn node(&self, o: &mut String, n: &Node, indent: usize) {
-        let pad = "  ".repeat(indent);
-        let open = |o: &mut String, head: &str| {
-            let _ = writeln!(o, "{pad}{head}");
-        };
-        let body = |o: &mut String, b: &Vec<Node>, head: &str, tail: &str| {
-            open(o, head);
-            self.block(o, b, indent + 1);
-            let _ = writeln!(o, "{pad}{tail}");
-        };
-        match n {
-            Node::Trace(l) => {
-                let _ = writeln!(o, "{pad}at('t{l}');");
-            }
-            Node::EnterWith { als, value } => {
-                let _ = writeln!(o, "{pad}a{als}.enterWith('v{value}');");
-            }
-            Node::Disable { als } => {
-                let _ = writeln!(o, "{pad}a{als}.disable();");
-            }
-            Node::Run {
-                als,
-                value,
-                body: b,
-            } => body(o, b, &format!("a{als}.run('v{value}', () => {{"), "});"),
-            Node::Exit { als, body: b } => body(o, b, &format!("a{als}.exit(() => {{"), "});"),
-            Node::Tick(b) => body(o, b, "process.nextTick(() => {", "});"),
-            Node::Microtask(b) => body(o, b, "queueMicrotask(() => {", "});"),
-            Node::Then(b) => body(o, b, "Promise.resolve().then(() => {", "});"),
-            Node::Await { times, body: b } => {
-                let awaits = "await null; ".repeat(*times as usize);
-                body(
-                    o,
-                    b,
-                    &format!("(async () => {{ {}", awaits.trim_end()),
-                    "})();",
-                )
-            }
-            Node::Thenable(b) => body(
-                o,
-                b,
-                "(async () => { await { then(resolve) {",
-                "  resolve(); } }; })();",
-            ),
-            Node::AsyncGen(b) => body(
-                o,
-                b,
-                "(async () => { for await (const _ of (async function* () { yield 1; })()) {",
-                "} })();",
-            ),
-            Node::Later(b) => match self.macrotask {
-                Macrotask::Timer => body(o, b, "setTimeout(() => {", "}, 1);"),
-                Macrotask::Immediate => body(o, b, "setImmediate(() => {", "});"),
-            },
-            Node::Emit {
-                als,
-                value,
-                body: b,
-            } => body(
-                o,
-                b,
-                "{ const e = new EventEmitter(); e.on('x', () => {",
-                &format!("}}); a{als}.run('v{value}', () => e.emit('x')); }}"),
-            ),
-            Node::Resource {
-                als,
-                value,
-                body: b,
-            } => body(
-                o,
-                b,
-                "{ const r = new AsyncResource('Explored'); const f = () => {",
-                &format!("}}; a{als}.run('v{value}', () => r.runInAsyncScope(f)); }}"),
-            ),
-            Node::Bound {
-                als,
-                value,
-                body: b,
-            } => body(
-                o,
-                b,
-                "{ const f = AsyncLocalStorage.bind(() => {",
-                &format!("}}); a{als}.run('v{value}', f); }}"),
-            ),
-            Node::Snapshot {
-                als,
-                value,
-                body: b,
-            } => body(
-                o,
-                b,
-                "{ const s = AsyncLocalStorage.snapshot(); const f = () => {",
-                &format!("}}; a{als}.run('v{value}', () => s(f)); }}"),
-            ),
-        }
     }
 
     /// Every program one step smaller: each node removed, each node with a body replaced by
@@ -611,6 +454,14 @@ pub fn minimise(
     }
     (best, checks)
 }
+
+/// Generating a program from a seed (`Program::generate`).
+#[path = "program_gen.rs"]
+mod gen;
+
+/// The case script of a program (`Program::render`).
+#[path = "program_render.rs"]
+mod render;
 
 /// The shapes of a program that rules of the spec are about (`Program::patterns`).
 #[path = "program_shapes.rs"]

@@ -21,7 +21,9 @@ impl Program {
                 | Node::EnterWith { als, .. }
                 | Node::Disable { als }
                 | Node::Emit { als, .. }
+                | Node::EmitterResource { als, .. }
                 | Node::Resource { als, .. }
+                | Node::ResourceBind { als, .. }
                 | Node::Bound { als, .. }
                 | Node::Snapshot { als, .. } => Some(*als),
                 _ => None,
@@ -30,7 +32,9 @@ impl Program {
         fn as_run(n: &Node) -> &'static str {
             match n {
                 Node::Emit { .. }
+                | Node::EmitterResource { .. }
                 | Node::Resource { .. }
+                | Node::ResourceBind { .. }
                 | Node::Bound { .. }
                 | Node::Snapshot { .. } => "run",
                 _ => n.kind(),
@@ -89,7 +93,9 @@ impl Program {
                 if let Node::Run { als, .. }
                 | Node::EnterWith { als, .. }
                 | Node::Emit { als, .. }
+                | Node::EmitterResource { als, .. }
                 | Node::Resource { als, .. }
+                | Node::ResourceBind { als, .. }
                 | Node::Bound { als, .. }
                 | Node::Snapshot { als, .. } = n
                 {
@@ -106,6 +112,9 @@ impl Program {
                         | Node::Thenable(_)
                         | Node::AsyncGen(_)
                         | Node::Later(_)
+                        | Node::Interval(_)
+                        | Node::Rejection(_)
+                        | Node::Io { .. }
                 );
                 if deferred && parents.iter().any(|(k, _)| *k == "exit") {
                     add("async-in-exit");
@@ -114,7 +123,13 @@ impl Program {
                 let in_micro = parents.iter().any(|(k, _)| {
                     matches!(
                         *k,
-                        "queueMicrotask" | "then" | "await" | "thenable" | "for-await"
+                        "queueMicrotask"
+                            | "then"
+                            | "await"
+                            | "thenable"
+                            | "for-await"
+                            | "fs.promises"
+                            | "timers/promises"
                     )
                 });
                 if matches!(n, Node::Tick(_)) && in_micro {

@@ -73,6 +73,27 @@ impl Emitter {
         }
     }
 
+    /// Whether progress redraws one line in place: stderr is a terminal of this process.
+    pub fn interactive(&self) -> bool {
+        self.capture.is_none() && std::io::IsTerminal::is_terminal(&std::io::stderr())
+    }
+
+    /// A progress line that replaces the previous one (on a terminal only: see
+    /// [`Emitter::interactive`]); end it with [`Emitter::progress_end`]. Elsewhere nothing is
+    /// written: a log gets the plain notes the command makes at each step instead.
+    pub fn progress(&self, line: impl Display) {
+        if self.interactive() {
+            eprint!("\r{line}\x1b[K");
+        }
+    }
+
+    /// Leave the progress line as it is and go on below it.
+    pub fn progress_end(&self) {
+        if self.interactive() {
+            eprintln!();
+        }
+    }
+
     /// Text a command produces, as is (no newline added).
     pub fn out(&self, text: impl Display) {
         match &self.capture {

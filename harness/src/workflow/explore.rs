@@ -20,9 +20,9 @@ use crate::exec::runtimes::Registry;
 use crate::exec::sandbox::Sandbox;
 use crate::input::case::{parse_case, Case};
 use crate::input::files::write_atomic;
+use crate::input::order::{Glob, Ordering as Order};
 use crate::input::program::{minimise, Program, Shape};
 use crate::input::project::{Project, Suite};
-use crate::judge::expect::first_divergence;
 use crate::judge::outcome::observed_trace;
 use crate::report::baseline::{self, Baseline};
 use crate::report::explore::{ExploreReport, Group};
@@ -51,6 +51,9 @@ pub struct ExploreOptions {
     /// Where the cases and `explore.md` go (default `target/explore/<runtime>`).
     pub out: Option<PathBuf>,
     pub shape: Shape,
+    /// Run the programs in the runtime's pool processes (`--pool`), where its adapter file
+    /// does not say pooling is slower there.
+    pub pool: bool,
 }
 
 /// The reference and one runtime, ready to run programs on both.
@@ -74,7 +77,12 @@ pub struct Runs {
 
 impl Explorer {
     /// The reference and `runtime` (a pinned runtime, an adapter file or workerd), prepared.
-    pub fn new(project: &Project, suite: Suite, runtime: &str) -> Result<Explorer, String> {
+    pub fn new(
+        project: &Project,
+        suite: Suite,
+        runtime: &str,
+        pool: bool,
+    ) -> Result<Explorer, String> {
         if runtime == crate::exec::reference::NAME {
             return Err(
                 "explore compares the reference with another runtime: pass --runtime node@26 (or bun, deno, ...)"
@@ -84,11 +92,22 @@ impl Explorer {
         let registry = Registry::load(&project.root).map_err(|d| d.to_string())?;
         let sandbox = Sandbox::detect().map_err(|e| e.to_string())?;
         let adapter: Arc<dyn Adapter> = if runtime == crate::exec::workerd::NAME {
+            if pool {
+                eprintln!("runtime {runtime}: --pool applies to runtimes started as a process per case; workerd runs its workers as always");
+            }
             Arc::new(crate::exec::workerd::WorkerdAdapter::prepare(
                 &registry, &sandbox,
             )?)
         } else {
-            Arc::new(registry.prepare(runtime, &sandbox)?)
+            let a = registry.prepare(runtime, &sandbox)?;
+            match (&a.file.no_pool, pool) {
+                (_, false) => Arc::new(a),
+                (Some(why), true) => {
+                    eprintln!("runtime {runtime}: --pool steps aside, pooling does not pay here ({why}); a process per program instead");
+                    Arc::new(a)
+                }
+                (None, true) => Arc::new(crate::exec::pool::PoolAdapter::new(a)?),
+            }
         };
         let version = adapter.facts().version.clone();
         Ok(Explorer {
@@ -135,7 +154,7 @@ impl Explorer {
             program,
             "explore/program",
             "a generated program",
-            &self.requirements(program),
+            &self.requirements(program, ""),
         )?;
         let on_reference = observed_trace(&self.reference.execute(&case, PROGRAM_TIMEOUT));
         let exec = self.runtime.execute(&case, PROGRAM_TIMEOUT);
@@ -156,15 +175,33 @@ impl Explorer {
         })
     }
 
-    /// The requirements `program`'s operations stand for, as far as the spec has them;
-    /// every program reads stores, so it cites at least ALS-GET-001.
-    pub fn requirements(&self, program: &Program) -> Vec<String> {
+    /// The requirements `program`'s shapes, operations and recorded hook types stand for, as
+    /// far as the spec has them, the most specific to `signature` first (a known cause is
+    /// looked up in this order): for a hook line, the hook types' (the one it names first);
+    /// otherwise the shapes', then the operation it names, then the other operations', then
+    /// the hook types'. Every program reads stores, so it cites at least ALS-GET-001.
+    pub fn requirements(&self, program: &Program, signature: &str) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
-        let shaped = program
+        let named = |k: &&str| {
+            signature.contains(&format!(" {k} ")) || signature.ends_with(&format!(" {k}"))
+        };
+        let mut hooks: Vec<&str> = program.hooks.clone();
+        hooks.sort_by_key(|t| !named(t));
+        let hooks: Vec<&str> = hooks.into_iter().filter_map(requirement_of_hook).collect();
+        let shaped: Vec<&str> = program
             .patterns()
             .into_iter()
-            .filter_map(requirement_of_pattern);
-        for id in shaped.chain(program.kinds().into_iter().filter_map(requirement_of)) {
+            .filter_map(requirement_of_pattern)
+            .collect();
+        let mut kinds = program.kinds();
+        kinds.sort_by_key(|k| !named(k));
+        let kinds: Vec<&str> = kinds.into_iter().filter_map(requirement_of).collect();
+        let order: Vec<&str> = if signature.starts_with("hook") {
+            [hooks, shaped, kinds].concat()
+        } else {
+            [shaped, kinds, hooks].concat()
+        };
+        for id in order {
             if self.suite.spec.contains(id) && !ids.iter().any(|i| i == id) {
                 ids.push(id.to_string());
             }
@@ -175,12 +212,33 @@ impl Explorer {
         ids
     }
 
-    /// How the two runtimes disagree on `program`, or `None` when they agree.
+    /// How the two runtimes disagree on `program`, or `None` when they agree: compared as
+    /// the suite's judge compares, after the order freedoms the program declares.
     pub fn signature(&self, program: &Program) -> Result<Option<String>, String> {
         let runs = self.run(program)?;
-        Ok(signature(program, &runs.truth, &runs.other))
+        let order = ordering(program);
+        Ok(signature(
+            program,
+            &order.normalise(&runs.truth),
+            &order.normalise(&runs.other),
+        ))
     }
 }
+
+/// The order freedoms of a program: with I/O, which line comes first depends on the machine,
+/// so every trace line's order is free and the lines are compared by the stores they see.
+pub fn ordering(program: &Program) -> Order {
+    Order {
+        free: if program.has_io() {
+            vec![vec![Glob::new(TRACE_LINE)]]
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The pattern of a program's trace line (`t3: "v1", undefined`).
+const TRACE_LINE: &str = "t*: *";
 
 /// The YAML of a generated case.
 pub fn case_text(program: &Program, title: &str, spec: &[String]) -> String {
@@ -195,102 +253,22 @@ pub fn case_text(program: &Program, title: &str, spec: &[String]) -> String {
             }
         })
         .collect();
+    let mut extra = String::new();
+    if !program.hooks.is_empty() {
+        extra.push_str(&format!(
+            "hooks:\n  types: [{}]\n",
+            program.hooks.join(", ")
+        ));
+    }
+    if program.has_io() {
+        extra.push_str(&format!("order:\n  free:\n    - [\"{TRACE_LINE}\"]\n"));
+    }
     format!(
-        "title: {}\nspec: [{}]\nfeatures: [{}]\nmodule: cjs\nscript: |\n{script}",
+        "title: {}\nspec: [{}]\nfeatures: [{}]\nmodule: cjs\n{extra}script: |\n{script}",
         serde_json::to_string(title).unwrap_or_default(),
         spec.join(", "),
         program.features().join(", "),
     )
-}
-
-/// A trace line of a generated program: its label and the two stores.
-fn parse_line(line: &str) -> Option<(u32, &str)> {
-    let (label, rest) = line.split_once(": ")?;
-    let n = label.strip_prefix('t')?.parse().ok()?;
-    Some((n, rest))
-}
-
-/// The signature of a disagreement: how the first divergent line differs and where in the
-/// program it was traced (the operations enclosing it, repeats folded), so that one cause
-/// gives one group whatever the labels and values. `None` when the traces agree.
-pub fn signature(program: &Program, truth: &[String], other: &[String]) -> Option<String> {
-    let d = first_divergence(truth, other)?;
-    // The innermost operation only: the paths of programs that disagree for one cause differ
-    // in everything around it (the full path is in the minimised case's title).
-    let path = |label: u32| -> String {
-        let kinds = program.path_to(label).unwrap_or_default();
-        match kinds.last() {
-            Some(k) => (*k).to_string(),
-            None => "the top level".into(),
-        }
-    };
-    fn traced(l: &Option<String>) -> Option<(u32, &str)> {
-        l.as_deref().and_then(parse_line)
-    }
-    let end = |l: &Option<String>| match l.as_deref() {
-        None => "nothing".to_string(),
-        // An uncaught error's message names values; its kind is enough.
-        Some(l) => l.split([':', ' ']).next().unwrap_or(l).to_string(),
-    };
-    // A run that ends where a trace line was due (an uncaught error, an exit, a signal) ends
-    // for its own cause, wherever that was: the ending (an error's name and message, the exit
-    // code) is the signature.
-    if let Some(err) = d
-        .observed
-        .as_deref()
-        .filter(|l| parse_line(l).is_none() && traced(&d.expected).is_some())
-    {
-        let mut e = err.to_string();
-        if e.len() > 120 {
-            let cut = (0..=120)
-                .rev()
-                .find(|i| e.is_char_boundary(*i))
-                .unwrap_or(0);
-            e.truncate(cut);
-            e.push('…');
-        }
-        return Some(format!("ends early: {e}"));
-    }
-    Some(match (traced(&d.expected), traced(&d.observed)) {
-        (Some((a, va)), Some((b, vb))) if a == b => {
-            let (ea, eb) = (
-                va.split(", ").collect::<Vec<_>>(),
-                vb.split(", ").collect::<Vec<_>>(),
-            );
-            let how = ea
-                .iter()
-                .zip(&eb)
-                .find(|(x, y)| x != y)
-                .map(|(x, y)| match (*x == "undefined", *y == "undefined") {
-                    (false, true) => "store lost",
-                    (true, false) => "store leaked",
-                    _ => "another store",
-                })
-                .unwrap_or("other values");
-            format!("{how} in {}", path(a))
-        }
-        // A line that the other side never traces is missing, not out of order (its
-        // callback never ran, or stopped early).
-        (Some((a, _)), Some(_))
-            if !other
-                .iter()
-                .any(|l| parse_line(l).is_some_and(|(n, _)| n == a)) =>
-        {
-            format!("missing line in {}", path(a))
-        }
-        (Some((a, _)), Some((b, _))) => {
-            format!("order: {} came where {} should", path(b), path(a))
-        }
-        (Some((a, _)), None) => {
-            format!("missing line in {}, {} instead", path(a), end(&d.observed))
-        }
-        (None, Some((b, _))) => format!("extra line in {}", path(b)),
-        (None, None) => format!(
-            "ends with {} instead of {}",
-            end(&d.observed),
-            end(&d.expected)
-        ),
-    })
 }
 
 /// The requirement each operation on the path to a divergence stands for, as far as the spec
@@ -311,6 +289,28 @@ fn requirement_of(kind: &str) -> Option<&'static str> {
         "runInAsyncScope" => "RES-SCOPE-001",
         "bind" => "ALS-BIND-001",
         "snapshot" => "ALS-SNAPSHOT-001",
+        "setInterval" => "ALS-PROP-002",
+        "unhandledRejection" => "ALS-PATH-019",
+        "EventEmitterAsyncResource" => "ALS-PATH-010",
+        "AsyncResource.bind" => "RES-BIND-001",
+        "fs.readFile" => "ALS-PATH-011",
+        "fs.promises" => "ALS-PATH-012",
+        "crypto.randomBytes" => "CRYPTO-CB-001",
+        "zlib.deflate" => "ZLIB-CB-001",
+        "timers/promises" => "ALS-PATH-013",
+        _ => return None,
+    })
+}
+
+/// The requirement about the hook events of one resource type a program records.
+fn requirement_of_hook(resource_type: &str) -> Option<&'static str> {
+    Some(match resource_type {
+        "Timeout" => "HOOK-TIMEOUT-001",
+        "Immediate" => "HOOK-IMMEDIATE-001",
+        "TickObject" => "HOOK-TICK-001",
+        "Microtask" => "HOOK-LIFE-007",
+        "PROMISE" => "HOOK-PROMISE-001",
+        "Explored" => "HOOK-LIFE-009",
         _ => return None,
     })
 }
@@ -367,7 +367,7 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
             return Ok(INVALID);
         }
     };
-    let explorer = match Explorer::new(project, suite, &opts.runtime) {
+    let explorer = match Explorer::new(project, suite, &opts.runtime, opts.pool) {
         Ok(e) => e,
         Err(e) => {
             emit.note(format_args!("error: {e}"));
@@ -403,6 +403,7 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
     let mut found: Vec<Found> = Vec::new();
     let (mut ran, mut errors, mut first_error) = (0usize, 0usize, None::<String>);
     let done = AtomicUsize::new(0);
+    let groups_so_far = AtomicUsize::new(0);
     while ran < budget && opts.time.is_none_or(|t| started.elapsed() < t) {
         let n = BATCH.min(budget - ran);
         let seeds: Vec<u64> = (0..n as u64)
@@ -410,7 +411,16 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
             .collect();
         let results = executor.map(&seeds, |&seed| {
             let r = explorer.signature(&Program::generate(seed, opts.shape));
-            done.fetch_add(1, Ordering::Relaxed);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_multiple_of(10) {
+                emit.progress(bar(
+                    n,
+                    budget,
+                    opts.time,
+                    started.elapsed(),
+                    groups_so_far.load(Ordering::Relaxed),
+                ));
+            }
             r
         });
         for (seed, r) in seeds.iter().zip(results) {
@@ -431,17 +441,23 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
             }
         }
         ran += n;
-        let secs = started.elapsed().as_secs_f64();
-        emit.note(format_args!(
-            "explore: {ran} programs, {:.0}/s, {} group{} of disagreements",
-            ran as f64 / secs.max(1e-9),
-            found.len(),
-            if found.len() == 1 { "" } else { "s" }
-        ));
+        groups_so_far.store(found.len(), Ordering::Relaxed);
+        if emit.interactive() {
+            emit.progress(bar(ran, budget, opts.time, started.elapsed(), found.len()));
+        } else {
+            let secs = started.elapsed().as_secs_f64();
+            emit.note(format_args!(
+                "explore: {ran} programs, {:.0}/s, {} group{} of disagreements",
+                ran as f64 / secs.max(1e-9),
+                found.len(),
+                if found.len() == 1 { "" } else { "s" }
+            ));
+        }
         if errors > 0 && errors == ran {
             break;
         }
     }
+    emit.progress_end();
     let seconds = started.elapsed().as_secs_f64();
 
     // Known causes: the runtime's baseline and the register, by requirement.
@@ -459,7 +475,7 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
             Instant::now() < minimise_until
                 && explorer.signature(p).ok().flatten().as_deref() == Some(f.signature.as_str())
         });
-        let spec = explorer.requirements(&small);
+        let spec = explorer.requirements(&small, &f.signature);
         // A cause of the runtime's failures of these requirements, else of their families.
         let known = baseline.as_ref().and_then(|b| {
             known_cause(&explorer.suite, b, &opts.runtime, &spec).or_else(|| {
@@ -529,6 +545,36 @@ pub fn explore(project: &Project, opts: &ExploreOptions, emit: &Emitter) -> Exit
         } else {
             PASSED
         },
+    )
+}
+
+/// The progress bar: how far the search is (by programs, or by time when only a time is
+/// given), its speed and the groups found so far.
+pub fn bar(
+    done: usize,
+    budget: usize,
+    time: Option<Duration>,
+    elapsed: Duration,
+    groups: usize,
+) -> String {
+    const WIDTH: usize = 30;
+    let fraction = match (budget, time) {
+        (usize::MAX, Some(t)) => elapsed.as_secs_f64() / t.as_secs_f64().max(1e-9),
+        _ => done as f64 / budget.max(1) as f64,
+    }
+    .clamp(0.0, 1.0);
+    let filled = (fraction * WIDTH as f64).round() as usize;
+    let of = if budget == usize::MAX {
+        String::new()
+    } else {
+        format!("/{budget}")
+    };
+    format!(
+        "explore [{}{}] {done}{of} programs, {:.0}/s, {groups} group{}",
+        "#".repeat(filled),
+        " ".repeat(WIDTH - filled),
+        done as f64 / elapsed.as_secs_f64().max(1e-9),
+        if groups == 1 { "" } else { "s" }
     )
 }
 
@@ -643,6 +689,11 @@ fn write_case(
     }
     Ok(())
 }
+
+/// How two traces of a program differ, in words that group one cause together.
+#[path = "explore_signature.rs"]
+mod signature;
+pub use signature::signature;
 
 #[cfg(test)]
 #[path = "explore_tests.rs"]

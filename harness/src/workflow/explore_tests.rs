@@ -5,6 +5,7 @@ use crate::input::program::{Macrotask, Node};
 fn program() -> Program {
     Program {
         macrotask: Macrotask::Timer,
+        hooks: Vec::new(),
         body: vec![Node::Run {
             als: 0,
             value: 1,
@@ -75,4 +76,32 @@ fn slugs_are_file_names_and_distinct() {
     let a = slug("store lost in run > later");
     assert!(a.starts_with("store-lost-in-run-later-"), "{a}");
     assert_ne!(a, slug("store lost in run later"));
+}
+
+#[test]
+fn the_progress_bar_fills_by_programs_or_by_time() {
+    let half = bar(50, 100, None, Duration::from_secs(2), 1);
+    assert_eq!(
+        half,
+        format!(
+            "explore [{}{}] 50/100 programs, 25/s, 1 group",
+            "#".repeat(15),
+            " ".repeat(15)
+        )
+    );
+    let by_time = bar(
+        10,
+        usize::MAX,
+        Some(Duration::from_secs(60)),
+        Duration::from_secs(60),
+        2,
+    );
+    assert!(
+        by_time.starts_with(&format!("explore [{}]", "#".repeat(30))),
+        "{by_time}"
+    );
+    assert!(
+        by_time.ends_with("] 10 programs, 0/s, 2 groups"),
+        "{by_time}"
+    );
 }

@@ -414,9 +414,12 @@ function unhandledRejectionError(reason) {
   return e;
 }
 
+// One pass handles the rejections pending when it starts: a promise rejected by a listener
+// waits for the ticks and microtasks that listener queued (the caller drains them first).
 function processPromiseRejections() {
   let maybeScheduled = false;
-  while (pendingUnhandled.length > 0) {
+  let len = pendingUnhandled.length;
+  while (len-- > 0) {
     const promise = pendingUnhandled.shift();
     const info = maybeUnhandled.get(promise);
     if (info === undefined) continue;

@@ -21818,9 +21818,22 @@ static int js_async_generator_await(JSContext *ctx,
 {
     JSValue promise, resolving_funcs[2], resolving_funcs1[2];
     int i, res;
+    JSValueLink await_link;
+    bool await_linked = false;
 
+    /* conformance patch: a promise made here to wrap an awaited value has
+       the promise of the request being served as parent, as in V8 */
+    if (ctx->rt->promise_hook && !list_empty(&s->queue)) {
+        JSAsyncGeneratorRequest *req =
+            list_entry(s->queue.next, JSAsyncGeneratorRequest, link);
+        await_link = (JSValueLink){ctx->rt->parent_promise, req->promise};
+        ctx->rt->parent_promise = &await_link;
+        await_linked = true;
+    }
     promise = js_promise_resolve(ctx, ctx->promise_ctor,
                                  1, vc(&value), 0);
+    if (await_linked)
+        ctx->rt->parent_promise = await_link.next;
     if (JS_IsException(promise))
         goto fail;
 
