@@ -53685,7 +53685,11 @@ static uint32_t map_hash_key(JSContext *ctx, JSValueConst key)
         break;
     case JS_TAG_OBJECT:
     case JS_TAG_SYMBOL:
-        h = (uintptr_t)JS_VALUE_GET_PTR(key) * 3163;
+        /* The table takes the low bits of the hash, and the low bits of a pointer times an
+           odd number are those of the pointer, mostly zero (alignment): mix the high half of
+           a 64-bit product in instead (Fibonacci hashing). */
+        h = (uint32_t)(((uint64_t)(uintptr_t)JS_VALUE_GET_PTR(key) *
+                        UINT64_C(0x9E3779B97F4A7C15)) >> 32);
         break;
     case JS_TAG_INT:
         d = JS_VALUE_GET_INT(key);
