@@ -9,7 +9,9 @@ impl Program {
     /// instance's `run()`), `run-in-other-run`, `async-in-exit` (work deferred inside
     /// `exit()`), `exit-in-other-run`, `disable-then-run` (an instance used again after
     /// `disable()`), `tick-and-microtask-in-main` / `-in-callback` (a tick beside microtask
-    /// work in one block), `tick-in-microtask` (a tick queued by a promise job or microtask).
+    /// work in one block), `tick-in-microtask` (a tick queued by a promise job or microtask),
+    /// `timer-in-interval` (a timer made by an interval's callback), `in-rejection-listener`
+    /// (anything inside an `unhandledRejection` listener).
     pub fn patterns(&self) -> Vec<&'static str> {
         // The instance a node enters a store of, for its body: a run(), and the operations
         // that call their body inside another instance's run() (emit, runInAsyncScope, a bound
@@ -42,6 +44,7 @@ impl Program {
         }
         fn walk(
             b: &[Node],
+            timers: bool,
             parents: &mut Vec<(&'static str, Option<u8>)>,
             out: &mut Vec<&'static str>,
             disabled: &mut Vec<u8>,
@@ -135,15 +138,33 @@ impl Program {
                 if matches!(n, Node::Tick(_)) && in_micro {
                     add("tick-in-microtask");
                 }
+                // A timer made by an interval's callback: which runs first, it or the
+                // interval's next run, is a rule of its own.
+                let timer =
+                    matches!(n, Node::Interval(_)) || (matches!(n, Node::Later(_)) && timers);
+                if timer && parents.iter().any(|(k, _)| *k == "setInterval") {
+                    add("timer-in-interval");
+                }
+                // What an unhandledRejection listener runs sees the listener's context first.
+                if parents.iter().any(|(k, _)| *k == "unhandledRejection") {
+                    add("in-rejection-listener");
+                }
                 if let Some(body) = n.body() {
                     parents.push((as_run(n), als_of(n)));
-                    walk(body, parents, out, disabled);
+                    walk(body, timers, parents, out, disabled);
                     parents.pop();
                 }
             }
         }
         let mut out = Vec::new();
-        walk(&self.body, &mut Vec::new(), &mut out, &mut Vec::new());
+        let timers = self.macrotask == super::Macrotask::Timer;
+        walk(
+            &self.body,
+            timers,
+            &mut Vec::new(),
+            &mut out,
+            &mut Vec::new(),
+        );
         out
     }
 }

@@ -120,3 +120,42 @@ fn minimising_keeps_the_property_and_never_grows() {
     }
     assert!(found > 10, "{found}");
 }
+
+/// The shapes the spec has rules about are found where they are and only there.
+#[test]
+fn patterns_name_the_shapes_rules_are_about() {
+    let program = |macrotask, body| Program {
+        macrotask,
+        hooks: Vec::new(),
+        body,
+    };
+    let timer_in_interval = program(
+        Macrotask::Timer,
+        vec![Node::Interval(vec![Node::Later(vec![Node::Trace(1)])])],
+    );
+    assert!(timer_in_interval.patterns().contains(&"timer-in-interval"));
+    // Beside the interval, not made by it: no such shape.
+    let beside = program(
+        Macrotask::Timer,
+        vec![
+            Node::Interval(vec![Node::Trace(1)]),
+            Node::Later(vec![Node::Trace(2)]),
+        ],
+    );
+    assert!(!beside.patterns().contains(&"timer-in-interval"));
+    let other_run = program(
+        Macrotask::Immediate,
+        vec![Node::Run {
+            als: 0,
+            value: 1,
+            body: vec![Node::EnterWith { als: 1, value: 2 }, Node::Trace(1)],
+        }],
+    );
+    assert_eq!(other_run.patterns(), vec!["enterWith-in-other-run"]);
+    let listener = program(
+        Macrotask::Immediate,
+        vec![Node::Rejection(vec![Node::Then(vec![Node::Trace(1)])])],
+    );
+    assert!(listener.patterns().contains(&"in-rejection-listener"));
+    assert!(!listener.patterns().contains(&"async-in-exit"));
+}

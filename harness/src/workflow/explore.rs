@@ -326,6 +326,8 @@ fn requirement_of_pattern(pattern: &str) -> Option<&'static str> {
         "tick-and-microtask-in-main" => "LOOP-MAIN-001",
         "tick-and-microtask-in-callback" => "LOOP-TICK-001",
         "tick-in-microtask" => "LOOP-TICK-003",
+        "timer-in-interval" => "LOOP-INTERVAL-002",
+        "in-rejection-listener" => "ERR-REJECT-001",
         _ => return None,
     })
 }
