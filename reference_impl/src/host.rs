@@ -179,6 +179,18 @@ impl CaseFs {
         }
     }
 
+    /// The size of a file given in memory, while the real directory does not exist yet (then
+    /// the memory is all there is; once it exists, the disk is asked). Asking this instead of
+    /// making the directory keeps a `require()` of a given file (the prelude) off the disk.
+    pub fn given_size(&self, p: &str) -> Option<usize> {
+        if self.ready {
+            return None;
+        }
+        let v = self.visible(p);
+        Path::new(&v).strip_prefix(Path::new(&self.root)).ok()?;
+        self.overlay.get(&v).map(|(text, _)| text.len())
+    }
+
     fn materialize(&mut self) -> std::io::Result<()> {
         if self.ready {
             return Ok(());
@@ -511,17 +523,23 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<Object<'
     host.set(
         "stat",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let path = real_path(&ctx, &s, &arg_str(&args, 0))?;
-            match std::fs::metadata(&path) {
-                Ok(m) => {
-                    let o = Object::new(ctx.clone())?;
-                    o.set("size", m.len() as f64)?;
-                    o.set("isFile", m.is_file())?;
-                    o.set("isDirectory", m.is_dir())?;
-                    Ok(o)
+            let p = arg_str(&args, 0);
+            let given = s.borrow().fs.given_size(&p);
+            let (size, is_file, is_dir) = match given {
+                Some(len) => (len as f64, true, false),
+                None => {
+                    let path = real_path(&ctx, &s, &p)?;
+                    match std::fs::metadata(&path) {
+                        Ok(m) => (m.len() as f64, m.is_file(), m.is_dir()),
+                        Err(e) => return throw_code(&ctx, &errno_code(&e)),
+                    }
                 }
-                Err(e) => throw_code(&ctx, &errno_code(&e)),
-            }
+            };
+            let o = Object::new(ctx.clone())?;
+            o.set("size", size)?;
+            o.set("isFile", is_file)?;
+            o.set("isDirectory", is_dir)?;
+            Ok(o)
         })?,
     )?;
 
