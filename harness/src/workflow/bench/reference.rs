@@ -37,6 +37,9 @@ pub struct Report {
     /// The same, each round's.
     pub end_to_end_rounds: Vec<Duration>,
     pub engine: Split,
+    /// Each case's mean engine time over the rounds, by case id, slowest first: the mean above
+    /// is carried by a few scale cases, so the distribution says more about a typical case.
+    pub per_case: Vec<(String, Duration)>,
     pub empty: Split,
     pub node: Option<Duration>,
     pub not_passing: Vec<String>,
@@ -88,6 +91,7 @@ impl Report {
             us(self.empty.total),
             e.total.as_secs_f64() / self.empty.total.as_secs_f64()
         ));
+        s.push_str(&distribution(&self.per_case, self.empty.total));
         match self.node {
             Some(n) => s.push_str(&format!(
                 "  baseline, same run: node@26, a process per case: {:.0} cases/s/core; the reference is {:.1}x faster end to end\n",
@@ -129,6 +133,40 @@ impl Report {
     }
 }
 
+/// How the cases' engine times spread, as multiples of the empty script: the median, the 90th
+/// percentile and the slowest, and how much of the whole the slowest cases take (the mean is
+/// carried by a few scale cases, so it says little about a typical case). `per_case` is
+/// slowest first; empty for no cases.
+fn distribution(per_case: &[(String, Duration)], empty: Duration) -> String {
+    if per_case.is_empty() || empty.is_zero() {
+        return String::new();
+    }
+    let mut times: Vec<f64> = per_case.iter().map(|(_, d)| d.as_secs_f64()).collect();
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let empty = empty.as_secs_f64();
+    let all: f64 = times.iter().sum();
+    let slowest = per_case.len().min(15);
+    let slow_share: f64 = per_case[..slowest]
+        .iter()
+        .map(|(_, d)| d.as_secs_f64())
+        .sum::<f64>()
+        / all;
+    let named: Vec<String> = per_case
+        .iter()
+        .take(5)
+        .map(|(id, d)| format!("{id} {:.0} us", d.as_secs_f64() * 1e6))
+        .collect();
+    format!(
+        "  per case, as multiples of the empty script: median {:.2}x, 90th percentile {:.2}x, slowest {:.1}x; the {slowest} slowest cases take {:.0}% of the engine's time ({})\n",
+        at(0.5) / empty,
+        at(0.9) / empty,
+        at(1.0) / empty,
+        100.0 * slow_share,
+        named.join(", ")
+    )
+}
+
 /// A case rendered into its own directory once, to time the engine alone.
 struct Prepared {
     _dir: tempfile::TempDir,
@@ -158,7 +196,7 @@ fn prepare(case: &Case) -> std::io::Result<Prepared> {
 
 /// Run each prepared case `rounds` times straight on the engine and average its phases, on a
 /// thread with the stack the engine's guard assumes (the main thread's may be smaller).
-fn engine_split(prepared: &[Prepared], rounds: usize) -> Split {
+fn engine_split(prepared: &[Prepared], rounds: usize) -> (Split, Vec<Duration>) {
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(crate::exec::runner::WORKER_STACK)
@@ -168,14 +206,17 @@ fn engine_split(prepared: &[Prepared], rounds: usize) -> Split {
     })
 }
 
-fn engine_split_here(prepared: &[Prepared], rounds: usize) -> Split {
+fn engine_split_here(prepared: &[Prepared], rounds: usize) -> (Split, Vec<Duration>) {
     let mut sum = Split::default();
+    let mut each = vec![Duration::ZERO; prepared.len()];
     let mut n = 0u32;
     for _ in 0..rounds {
-        for p in prepared {
+        for (i, p) in prepared.iter().enumerate() {
             let t = Instant::now();
             let out = reference_impl::run(&p.opts);
-            sum.total += t.elapsed();
+            let took = t.elapsed();
+            sum.total += took;
+            each[i] += took;
             if p.opts.dir.exists() {
                 let _ = std::fs::remove_dir_all(&p.opts.dir);
             }
@@ -187,13 +228,15 @@ fn engine_split_here(prepared: &[Prepared], rounds: usize) -> Split {
         }
     }
     let n = n.max(1);
-    Split {
+    let rounds = u32::try_from(rounds.max(1)).unwrap_or(u32::MAX);
+    let split = Split {
         create: sum.create / n,
         script: sum.script / n,
         event_loop: sum.event_loop / n,
         teardown: sum.teardown / n,
         total: sum.total / n,
-    }
+    };
+    (split, each.into_iter().map(|d| d / rounds).collect())
 }
 
 /// Measure the reference runtime over every case it supports: a warm-up round that also notes
@@ -243,7 +286,10 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
         .map(|c| prepare(c))
         .collect::<Result<_, _>>()
         .map_err(|e| format!("cannot prepare the cases: {e}"))?;
-    let engine = engine_split(&prepared, rounds);
+    let (engine, each) = engine_split(&prepared, rounds);
+    let mut per_case: Vec<(String, Duration)> =
+        cases.iter().map(|c| c.id.clone()).zip(each).collect();
+    per_case.sort_by_key(|c| std::cmp::Reverse(c.1));
 
     // Laid out as `prepare` lays out a case (files in memory, the dir made only on demand), so
     // that the two differ only in the script.
@@ -259,7 +305,7 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
         opts,
         _dir: empty_dir,
     }];
-    let empty = engine_split(&empty, cases.len() * rounds);
+    let (empty, _) = engine_split(&empty, cases.len() * rounds);
 
     let node = crate::exec::runtimes::Registry::load(&project.root)
         .ok()
@@ -286,8 +332,46 @@ pub fn run(project: &Project, suite: &Suite, rounds: usize) -> Result<Report, St
         end_to_end,
         end_to_end_rounds,
         engine,
+        per_case,
         empty,
         node,
         not_passing,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn us(n: u64) -> Duration {
+        Duration::from_micros(n)
+    }
+
+    #[test]
+    fn distribution_gives_median_percentile_and_the_share_of_the_slowest() {
+        // 20 cases: one of 1000 us, nineteen of 100..=280 us; the empty script costs 100 us.
+        let mut cases: Vec<(String, Duration)> = (0..19)
+            .map(|i| (format!("c{i}"), us(100 + 10 * i)))
+            .collect();
+        cases.push(("scale".into(), us(1000)));
+        cases.sort_by_key(|c| std::cmp::Reverse(c.1));
+        let line = distribution(&cases, us(100));
+        // Sorted: 100, 110, ..., 280, 1000; index round(19 * 0.5) = 10 -> 200 us.
+        assert!(line.contains("median 2.00x"), "{line}");
+        // Index round(19 * 0.9) = 17 -> 270 us.
+        assert!(line.contains("90th percentile 2.70x"), "{line}");
+        assert!(line.contains("slowest 10.0x"), "{line}");
+        // The 15 slowest: 1000 + (150..=280 us, 14 cases, 3010) = 4010 of 1000 + 3610 = 4610.
+        assert!(line.contains("the 15 slowest cases take 87%"), "{line}");
+        assert!(
+            line.contains("(scale 1000 us, c18 280 us, c17 270 us"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn distribution_is_left_out_without_cases_or_baseline() {
+        assert_eq!(distribution(&[], us(100)), "");
+        assert_eq!(distribution(&[("a".into(), us(5))], Duration::ZERO), "");
+    }
 }
