@@ -10,7 +10,7 @@
 //! cjs_extension = "cjs"
 //! binary = "node"                    # used when no pinned install is named: PATH or a path
 //! unsupported_features = []          # cases needing these are reported unsupported
-//! channel_io = "node-fs"             # or "node-require", "node-builtin", "deno": how the prelude writes the trace channel
+//! channel_io = "node-fs"             # or "node-require", "node-builtin", "deno", "bun": how the prelude writes the trace channel
 //! [env]                              # extra environment; {dir} and {cache} allowed
 //! ```
 //!
@@ -51,7 +51,7 @@ pub struct AdapterFile {
     #[serde(default)]
     pub env: BTreeMap<String, String>,
     /// How the prelude reaches the key and the trace channel: `node-fs` (default),
-    /// `node-require`, `node-builtin` or `deno` (see [`crate::exec::prelude::ChannelIo`]).
+    /// `node-require`, `node-builtin`, `deno` or `bun` (see [`crate::exec::prelude::ChannelIo`]).
     #[serde(default)]
     pub channel_io: crate::exec::prelude::ChannelIo,
     /// Why pooled mode does not pay on this runtime, when it does not: `--pool` then runs a

@@ -40,6 +40,14 @@ pub enum ChannelIo {
     /// [`crate::exec::runtimes::Registry::prepare`].
     NodeBuiltin,
     Deno,
+    /// Bun's own calls, with no module loaded: the key from `prompt('')` (the first line of
+    /// standard input, read synchronously), the records through `Bun.write` to fd 3, which on
+    /// the harness's blocking pipe writes before it returns. Loading `node:fs` costs Bun about
+    /// a fifth of a start (`process.getBuiltinModule('node:fs')`, 1.8 ms of 5.1 ms, measured
+    /// 2026-12-06); `process.binding('fs')` is there but none of its calls are implemented,
+    /// and `Bun.file(3).writer()` queues what a full pipe does not take, so a record can be
+    /// lost when the case is killed.
+    Bun,
     /// Pooled runs (`--pool`): the case runs in a worker thread of a long-lived process, so
     /// the key and the channel file come in `workerData`; the prelude takes the key out of it
     /// before the case runs. Chosen by the pool, never by an adapter file.
@@ -72,6 +80,9 @@ const POOL_FS_ESM: &str = include_str!("prelude/pool-fs.mjs");
 /// own `unload`, `error` and `unhandledrejection` events, which carry the same facts.
 const DENO_FS: &str = include_str!("prelude/deno-fs.js");
 
+/// The `fs` object the prelude body uses, built on Bun's API (see [`ChannelIo::Bun`]).
+const BUN_IO: &str = include_str!("prelude/bun-io.js");
+
 /// The `fs` object and the (absent) `process` listeners of [`ChannelIo::Neutral`].
 const NEUTRAL_FS: &str = include_str!("prelude/neutral.js");
 
@@ -101,6 +112,7 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
                 ChannelIo::NodeRequire => NODE_REQUIRE_FS_ESM,
                 ChannelIo::NodeBuiltin => NODE_BUILTIN_FS_ESM,
                 ChannelIo::Deno => DENO_FS,
+                ChannelIo::Bun => BUN_IO,
                 ChannelIo::Pool => POOL_FS_ESM,
                 ChannelIo::Neutral => NEUTRAL_FS,
             };
@@ -118,6 +130,7 @@ pub fn render_with(case: &Case, ext: &Extensions, io: ChannelIo) -> Rendered {
                     "const fs = require('node:fs');\n"
                 }
                 ChannelIo::Deno => DENO_FS,
+                ChannelIo::Bun => BUN_IO,
                 ChannelIo::Pool => POOL_FS_CJS,
                 ChannelIo::Neutral => NEUTRAL_FS,
             };

@@ -304,10 +304,12 @@ impl ProcessAdapter {
             args: args[1..].to_vec(),
             cwd: dir.to_path_buf(),
             env,
+            // One line: the prelude trims what it reads, and Bun's `prompt` returns a line only
+            // when it ends.
             stdin: if neutral {
                 Vec::new()
             } else {
-                key.as_bytes().to_vec()
+                format!("{key}\n").into_bytes()
             },
             timeout,
             confine: Some((self.sandbox.clone(), self.view(dir))),

@@ -18,8 +18,16 @@ const fs = (() => {
       let off = 0;
       while (off < bytes.length) off += err.writeSync(bytes.subarray(off));
     };
+  } else if (typeof Bun === 'object' && Bun !== null && typeof Bun.write === 'function') {
+    // Bun: its own write to fd 2. Not `process._rawDebug`: that touches `process.stderr`,
+    // whose first use (like loading `node:fs`) makes Bun set up its tick queue, and before
+    // that Bun runs the first `process.nextTick()` queued by a promise job before the other
+    // promise jobs (the check would not see an instrument that hides this).
+    const write = Bun.write;
+    const err = Bun.stderr;
+    sink = (s) => write(err, s);
   } else if (typeof process === 'object' && typeof process._rawDebug === 'function') {
-    // Node and Bun: a synchronous write to fd 2 that loads nothing; it adds the newline.
+    // Node: a synchronous write to fd 2 that loads nothing; it adds the newline.
     const raw = process._rawDebug;
     sink = (s) => raw(s.endsWith('\n') ? s.slice(0, -1) : s);
   } else {
