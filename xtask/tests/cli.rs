@@ -106,67 +106,103 @@ fn leftovers(dir: &Path, needle: &str) -> Vec<String> {
 
 #[test]
 fn sigint_kills_every_running_case_and_its_children() {
-    interrupt_while_cases_spin(&[]);
+    interrupt_while_cases_spin(&[], "271.5");
 }
 
 #[test]
 fn sigint_in_pooled_mode_kills_the_pool_processes_and_their_children() {
-    interrupt_while_cases_spin(&["--pool"]);
+    interrupt_while_cases_spin(&["--pool"], "271.25");
+}
+
+/// The harness under test, interrupted when dropped, so that a failed assertion does not leave
+/// it (and its cases' children) running into the next test.
+struct Harness(std::process::Child);
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(self.0.id() as i32),
+                nix::sys::signal::Signal::SIGINT,
+            );
+            let _ = self.0.wait();
+        }
+    }
 }
 
 /// Start two cases that each spawn a child and spin, interrupt the harness while they run,
-/// and require that no process and no temp dir outlives it.
-fn interrupt_while_cases_spin(extra: &[&str]) {
+/// and require that no process and no temp dir outlives it. `seconds` makes the children's
+/// command line unique to one test, as the two may run side by side.
+fn interrupt_while_cases_spin(extra: &[&str], seconds: &str) {
     let real_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let root = checkout();
     // Share the real checkout's runtimes and their install cache.
     std::os::unix::fs::symlink(real_root.join("runtimes"), root.path().join("runtimes")).unwrap();
     std::fs::create_dir_all(real_root.join(".runtimes")).unwrap();
     std::os::unix::fs::symlink(real_root.join(".runtimes"), root.path().join(".runtimes")).unwrap();
+    let needle = format!("sleep {seconds}");
     for i in 0..2 {
         write(
             root.path(),
             &format!("cases/busy-{i}.yaml"),
-            "title: spawns a child and spins\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  import { spawn } from 'node:child_process';\n  spawn('sleep', ['271.5'], { stdio: 'ignore' });\n  trace('spinning');\n  for (;;) {}\n",
+            &format!("title: spawns a child and spins\nspec: [X-RULE-001]\nfeatures: []\nscript: |\n  import {{ spawn }} from 'node:child_process';\n  spawn('sleep', ['{seconds}'], {{ stdio: 'ignore' }});\n  trace('spinning');\n  for (;;) {{}}\n"),
         );
     }
     let tmp = tempfile::tempdir().unwrap();
+    // What the harness says goes to a file outside the temp dir it is watched in.
+    let said = tempfile::NamedTempFile::new().unwrap();
+    let said_text = || std::fs::read_to_string(said.path()).unwrap_or_default();
     // Install first, so that the interrupt lands while cases run.
     let (code, out) = xtask(root.path(), &["runtimes", "install", "node@26"]);
     assert_eq!(code, 0, "{out}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args([
-            "conformance",
-            "--runtime",
-            "node@26",
-            "--timeout-ms",
-            "60000",
-        ])
-        .args(extra)
-        .env("AH_PROJECT_ROOT", root.path())
-        .env("TMPDIR", tmp.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait until both cases are running (their sleep children exist), then interrupt.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while leftovers(tmp.path(), "sleep 271.5").len() < 4 && std::time::Instant::now() < deadline {
+    let mut harness = Harness(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args([
+                "conformance",
+                "--runtime",
+                "node@26",
+                "--timeout-ms",
+                "60000",
+            ])
+            .args(extra)
+            .env("AH_PROJECT_ROOT", root.path())
+            .env("TMPDIR", tmp.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(said.reopen().unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    // Wait until both cases are running (their children exist), then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let children = || {
+        leftovers(tmp.path(), &needle)
+            .iter()
+            .filter(|p| p.contains(&needle))
+            .count()
+    };
+    while children() < 2 && std::time::Instant::now() < deadline {
+        assert!(
+            harness.0.try_wait().unwrap().is_none(),
+            "the harness ended before its cases ran: {}",
+            said_text()
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert!(
-        !leftovers(tmp.path(), "sleep 271.5").is_empty(),
-        "cases never started"
-    );
+    assert_eq!(children(), 2, "cases never started: {}", said_text());
     nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::unistd::Pid::from_raw(harness.0.id() as i32),
         nix::sys::signal::Signal::SIGINT,
     )
     .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let left = leftovers(tmp.path(), "sleep 271.5");
+    let status = harness.0.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{}", said_text());
+    // A killed process goes a moment later (a sandbox's processes once its first process has
+    // gone), and later still on a loaded machine: wait for that, not forever.
+    let gone_by = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !leftovers(tmp.path(), &needle).is_empty() && std::time::Instant::now() < gone_by {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let left = leftovers(tmp.path(), &needle);
     assert!(
         left.is_empty(),
         "processes outlived the interrupt: {left:?}"
@@ -179,7 +215,8 @@ fn interrupt_while_cases_spin(extra: &[&str]) {
         .collect();
     assert!(
         dirs.is_empty(),
-        "temp dirs outlived the interrupt: {dirs:?}"
+        "temp dirs outlived the interrupt: {dirs:?}\n{}",
+        said_text()
     );
 }
 

@@ -165,8 +165,7 @@ pub struct Cell {
     child: Child,
     control: OwnedFd,
     /// The directory bound read-write: each case's directory is made inside it.
-    root: tempfile::TempDir,
-    _registered: process::DirGuard,
+    root: process::RunDir,
     sandbox: Sandbox,
     runs: usize,
     /// Set when the cell must not take another case.
@@ -234,9 +233,7 @@ impl Cell {
     /// Start a cell whose cases may read `read` (a runtime's install, its cache).
     pub fn start(sandbox: &Sandbox, read: &[PathBuf]) -> Result<Cell, String> {
         let launcher = launcher_fd()?;
-        let root = tempfile::Builder::new()
-            .prefix("ah-cell-")
-            .tempdir()
+        let root = process::RunDir::new("ah-cell-")
             .map_err(|e| format!("cannot create the cell's directory: {e}"))?;
         // Cases' directories are made inside by the harness; the case's user only walks
         // through it (made for the case's user when that is the harness's own).
@@ -245,7 +242,6 @@ impl Cell {
             std::os::unix::fs::PermissionsExt::from_mode(0o755),
         )
         .map_err(|e| format!("cannot open the cell's directory: {e}"))?;
-        let registered = process::DirGuard::new(root.path());
         let view = View {
             read: read.to_vec(),
             write: vec![root.path().to_path_buf()],
@@ -298,12 +294,16 @@ impl Cell {
                 setup.leave()
             });
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start bwrap for a cell: {e}"))?;
+        let mut child = process::registering(|| {
+            let spawned = cmd.spawn();
+            if let Ok(child) = &spawned {
+                process::watch_group(child.id());
+            }
+            spawned
+        })
+        .map_err(|e| format!("cannot start bwrap for a cell: {e}"))?;
         drop(theirs);
         drop(cmd);
-        process::watch_group(child.id());
         let ready = answer(ours.as_raw_fd(), START_TIMEOUT);
         if ready.as_deref() != Some("R") {
             process::kill_group(child.id());
@@ -330,7 +330,6 @@ impl Cell {
             child,
             control: ours,
             root,
-            _registered: registered,
             sandbox: sandbox.clone(),
             runs: 0,
             retired: None,

@@ -40,7 +40,7 @@ use crate::exec::process_adapter::ProcessAdapter;
 use crate::judge::execution::{End, Execution};
 
 use crate::exec::prelude::{self, ChannelIo};
-use crate::exec::process::{self, DirGuard};
+use crate::exec::process::{self, RunDir};
 use crate::input::case::Case;
 use crate::judge::record::RuntimeFacts;
 use crate::judge::trace;
@@ -91,8 +91,7 @@ pub struct PoolAdapter {
     facts: RuntimeFacts,
     /// Holds the driver script, read-only for the pool processes. Registered, so that an
     /// interrupted run removes it too.
-    home: tempfile::TempDir,
-    _home_guard: DirGuard,
+    home: RunDir,
     idle: Mutex<Vec<Member>>,
     next_id: AtomicU64,
 }
@@ -106,8 +105,7 @@ struct Member {
     /// How it ended, from the thread that waits for it.
     status: mpsc::Receiver<std::io::Result<std::process::ExitStatus>>,
     /// Its working directory, the only one it may write: the cases' dirs and channel files.
-    home: tempfile::TempDir,
-    _home_guard: DirGuard,
+    home: RunDir,
     /// The driver's job pipe.
     jobs: std::fs::File,
     replies: mpsc::Receiver<String>,
@@ -159,31 +157,24 @@ fn empty_dir(dir: &Path, keep: &[&str]) -> std::io::Result<()> {
 
 impl PoolAdapter {
     pub fn new(inner: ProcessAdapter) -> Result<PoolAdapter, String> {
-        let home = tempfile::Builder::new()
-            .prefix("ah-pool-")
-            .tempdir()
+        let home = RunDir::new("ah-pool-")
             .map_err(|e| format!("cannot create the pool's temp dir: {e}"))?;
         std::fs::write(home.path().join("driver.cjs"), DRIVER)
             .map_err(|e| format!("cannot write the pool driver: {e}"))?;
         let mut facts = inner.facts.clone();
         facts.flags = format!("{} --pool", facts.flags).trim().to_string();
-        let _home_guard = DirGuard::new(home.path());
         Ok(PoolAdapter {
             inner,
             facts,
             home,
-            _home_guard,
             idle: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
         })
     }
 
     fn spawn(&self) -> Result<Member, String> {
-        let home = tempfile::Builder::new()
-            .prefix("ah-pool-member-")
-            .tempdir()
+        let home = RunDir::new("ah-pool-member-")
             .map_err(|e| format!("cannot create a pool process's temp dir: {e}"))?;
-        let _home_guard = DirGuard::new(home.path());
         self.inner
             .sandbox
             .prepare_dir(home.path())
@@ -247,7 +238,14 @@ impl PoolAdapter {
         let (started, start_rx) = mpsc::channel();
         let (status_tx, status) = mpsc::channel();
         crate::exec::process::spawn_helper(move || {
-            let spawned = cmd.spawn();
+            // Started and registered in one step, so that an interrupt sees both or neither.
+            let spawned = crate::exec::process::registering(|| {
+                let spawned = cmd.spawn();
+                if let Ok(child) = &spawned {
+                    crate::exec::process::watch_group(child.id());
+                }
+                spawned
+            });
             // The parent's copy of the write end must go, or the replies never reach
             // end-of-file.
             drop(cmd);
@@ -269,7 +267,6 @@ impl PoolAdapter {
             .recv()
             .map_err(|_| "the thread that starts pool processes failed".to_string())?
             .map_err(|e| format!("cannot start the pool process `{}`: {e}", program.display()))?;
-        process::watch_group(pid);
         let jobs = std::fs::File::from(std::os::fd::OwnedFd::from(job_w));
         let mut stdout = stdout.ok_or("the pool process has no stdout")?;
         let mut err = stderr.ok_or("the pool process has no stderr")?;
@@ -305,7 +302,6 @@ impl PoolAdapter {
             confined,
             status,
             home,
-            _home_guard,
             jobs,
             replies,
             stderr,

@@ -11,7 +11,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Mutex, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,42 @@ static LIVE_GROUPS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
 /// Temp dirs of runs under way, so that an interrupted harness removes them too (their owners'
 /// destructors never run after `exit`).
 static LIVE_DIRS: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// Held for reading while a run makes something an interrupt must clean up (a temp dir, a
+/// process group) and registers it; the interrupt handler takes it for writing and keeps it
+/// until the exit. Without it a thread could make a dir or start a process between the
+/// handler's sweep and the exit (a pool replacing a member the sweep had just killed), and
+/// that one would outlive the harness.
+static REGISTRY_GATE: RwLock<()> = RwLock::new(());
+
+/// Run `make`, which creates something and registers it, so that an interrupt sees either
+/// neither or both.
+pub(crate) fn registering<T>(make: impl FnOnce() -> T) -> T {
+    let _open = REGISTRY_GATE.read().unwrap_or_else(|p| p.into_inner());
+    make()
+}
+
+/// A run's temp dir, removed when dropped and on interrupt while it lives.
+pub struct RunDir {
+    // Declared first so that it is dropped (removed) before the registration goes.
+    dir: tempfile::TempDir,
+    _registered: DirGuard,
+}
+
+impl RunDir {
+    /// A new temp dir whose name starts with `prefix`, registered in the same step.
+    pub fn new(prefix: &str) -> std::io::Result<RunDir> {
+        registering(|| {
+            let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+            let _registered = DirGuard::new(dir.path());
+            Ok(RunDir { dir, _registered })
+        })
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
 
 /// A run's temp dir, registered for removal on interrupt while this guard lives.
 pub struct DirGuard(PathBuf);
@@ -50,6 +86,8 @@ impl Drop for DirGuard {
 /// writes are replaced by rename, so an interrupt leaves each one either old or new.
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
+        // Kept until the exit: from here on nothing new is made or started.
+        let _closed = REGISTRY_GATE.write().unwrap_or_else(|p| p.into_inner());
         let groups: Vec<u32> = LIVE_GROUPS
             .lock()
             .map(|g| g.iter().copied().collect())
@@ -62,7 +100,7 @@ pub fn install_interrupt_handler() {
             .map(|d| d.iter().cloned().collect())
             .unwrap_or_default();
         for d in &dirs {
-            let _ = std::fs::remove_dir_all(d);
+            remove_dir_settling(d);
         }
         let files = crate::input::files::remove_unfinished();
         eprintln!(
@@ -72,6 +110,17 @@ pub fn install_interrupt_handler() {
         );
         std::process::exit(130);
     });
+}
+
+/// Remove a killed run's dir. A process killed a moment ago may still finish the file system
+/// call it was in, so a removal that fails on a dir that still exists is tried again briefly.
+fn remove_dir_settling(dir: &std::path::Path) {
+    for _ in 0..20 {
+        if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(25));
+    }
 }
 
 /// How much of stdout/stderr is kept; the rest is counted and dropped.
@@ -320,7 +369,14 @@ pub fn run(spec: &Spec) -> Output {
             setup.leave()
         });
     }
-    let mut child = match spawn_retrying_busy(&mut cmd) {
+    let spawned = registering(|| {
+        let spawned = spawn_retrying_busy(&mut cmd);
+        if let Ok(child) = &spawned {
+            watch_group(child.id());
+        }
+        spawned
+    });
+    let mut child = match spawned {
         Ok(c) => c,
         Err(e) => return failed(format!("cannot start `{}`: {e}", program.display())),
     };
@@ -328,9 +384,6 @@ pub fn run(spec: &Spec) -> Output {
     drop(chan_w);
     drop(cmd);
     let pgid = child.id();
-    if let Ok(mut g) = LIVE_GROUPS.lock() {
-        g.insert(pgid);
-    }
 
     let out_rx = capture(child.stdout.take().expect("stdout is piped"), HEAD_BYTES);
     let err_rx = capture(child.stderr.take().expect("stderr is piped"), HEAD_BYTES);
@@ -363,9 +416,7 @@ pub fn run(spec: &Spec) -> Output {
     let duration = start.elapsed();
     // Whatever the leader did, nothing it started may outlive the case.
     kill_group(pgid);
-    if let Ok(mut g) = LIVE_GROUPS.lock() {
-        g.remove(&pgid);
-    }
+    forget_group(pgid);
 
     let deadline = Instant::now() + DRAIN_GRACE;
     let take = |rx| take(rx, deadline);

@@ -180,7 +180,7 @@ impl ProcessAdapter {
     /// probe, so that a version number never has to be interpreted; a runtime that cannot even
     /// run the probe is taken not to have it, and its cases then report what is wrong.
     pub fn has_builtin_module_table(&self) -> bool {
-        let Ok(dir) = tempfile::Builder::new().prefix("ah-probe-").tempdir() else {
+        let Ok(dir) = process::RunDir::new("ah-probe-") else {
             return false;
         };
         let file = dir
@@ -208,7 +208,7 @@ impl ProcessAdapter {
         if !uses_cache || !empty {
             return;
         }
-        let Ok(dir) = tempfile::Builder::new().prefix("ah-warm-").tempdir() else {
+        let Ok(dir) = process::RunDir::new("ah-warm-") else {
             return;
         };
         let file = dir
@@ -262,11 +262,10 @@ impl ProcessAdapter {
             return finish(&key, out);
         }
         let could_not = |msg: String| Execution::could_not(msg, Duration::ZERO);
-        let dir = match tempfile::Builder::new().prefix("ah-case-").tempdir() {
+        let dir = match process::RunDir::new("ah-case-") {
             Ok(d) => d,
             Err(e) => return could_not(format!("cannot create the case's temp dir: {e}")),
         };
-        let _registered = process::DirGuard::new(dir.path());
         if let Err(e) = self.sandbox.prepare_dir(dir.path()) {
             return could_not(format!(
                 "cannot hand the case's temp dir to the sandbox: {e}"

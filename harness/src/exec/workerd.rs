@@ -373,7 +373,7 @@ impl Adapter for WorkerdAdapter {
 
     fn execute(&self, case: &Case, timeout: Duration) -> Execution {
         let started = Instant::now();
-        let dir = match tempfile::Builder::new().prefix("ah-workerd-").tempdir() {
+        let dir = match process::RunDir::new("ah-workerd-") {
             Ok(d) => d,
             Err(e) => {
                 return Execution::could_not(
@@ -382,7 +382,6 @@ impl Adapter for WorkerdAdapter {
                 )
             }
         };
-        let _registered = process::DirGuard::new(dir.path());
         if let Err(e) = self.sandbox.prepare_dir(dir.path()) {
             return Execution::could_not(
                 format!("cannot hand the case's temp dir to the sandbox: {e}"),

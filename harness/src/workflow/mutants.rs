@@ -416,11 +416,8 @@ fn smoke(base: &ProcessAdapter, mutated: &ProcessAdapter, m: &Mutant) -> (Smoke,
         );
     };
     let run = |rt: &ProcessAdapter| -> Result<String, String> {
-        let dir = tempfile::Builder::new()
-            .prefix("ah-smoke-")
-            .tempdir()
+        let dir = process::RunDir::new("ah-smoke-")
             .map_err(|e| format!("cannot create a temp dir: {e}"))?;
-        let _registered = process::DirGuard::new(dir.path());
         let file = dir.path().join("smoke.cjs");
         std::fs::write(&file, script).map_err(|e| format!("cannot write the smoke script: {e}"))?;
         let out = rt.run_file(&file, dir.path(), SMOKE_TIMEOUT);
@@ -437,9 +434,8 @@ fn smoke(base: &ProcessAdapter, mutated: &ProcessAdapter, m: &Mutant) -> (Smoke,
     let head = |s: &str| s.chars().take(SMOKE_HEAD).collect::<String>();
     // A preload that cannot even load breaks every script, not one behaviour.
     let loads = {
-        let dir = tempfile::Builder::new().prefix("ah-smoke-").tempdir();
+        let dir = process::RunDir::new("ah-smoke-");
         dir.ok().map(|dir| {
-            let _registered = process::DirGuard::new(dir.path());
             let file = dir.path().join("load.cjs");
             let _ = std::fs::write(&file, "console.log('loaded');\n");
             mutated.run_file(&file, dir.path(), SMOKE_TIMEOUT)
