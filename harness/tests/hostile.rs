@@ -103,6 +103,63 @@ impl Stage {
     }
 }
 
+/// The shared preludes (`exec::shared_prelude`) in every runtime's cache that are not as the
+/// harness wrote them: each is named by the hash of its text, and only its `.compiled` mark
+/// may lie beside it.
+fn shared_preludes_changed() -> Vec<String> {
+    use sha2::Digest;
+    let caches = Project::locate().root.join(".runtimes/cache");
+    let mut problems = Vec::new();
+    for cache in std::fs::read_dir(caches).into_iter().flatten().flatten() {
+        let dir = cache.path().join("ah-prelude");
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some((stem, ext)) = name.rsplit_once('.') else {
+                problems.push(format!("{}: unexpected", e.path().display()));
+                continue;
+            };
+            match ext {
+                "compiled" => {}
+                "mjs" | "cjs" => {
+                    let text = std::fs::read(e.path()).unwrap_or_default();
+                    let hash: String = sha2::Sha256::digest(&text)[..12]
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect();
+                    if stem != format!("prelude-{hash}") {
+                        problems.push(format!("{}: its text was changed", e.path().display()));
+                    }
+                }
+                _ => problems.push(format!("{}: unexpected", e.path().display())),
+            }
+        }
+    }
+    problems
+}
+
+/// On a runtime that keeps compiled code (Deno), cases import their prelude from the
+/// runtime's cache dir, shared with the other cases: the case finds it there and cannot
+/// change it, and the cases after it load it as the harness wrote it.
+#[test]
+fn a_case_cannot_change_the_prelude_other_cases_share() {
+    let stage = stage();
+    let registry = harness::exec::runtimes::Registry::load(&Project::locate().root).unwrap();
+    let deno = registry.prepare("deno", &sandbox()).expect("installs");
+    let attack = stage.case("hostile/prelude-rewrite");
+    // The same case, saying only whether it found a shared prelude to attack.
+    let mut finder = attack.clone();
+    finder.script = "import fs from 'node:fs';\nconst own = fs.readFileSync(new URL(import.meta.url).pathname, 'utf8');\ntrace('found', /ah-prelude\\/prelude-[0-9a-f]+\\.mjs/.test(own));\n".to_string();
+    let found = deno.execute(&finder, Duration::from_secs(20));
+    assert_eq!(found.channel.events, ["found: true"], "{found:?}");
+    let a = deno.execute(&attack, Duration::from_secs(20));
+    assert_eq!(a.channel.events, ["changed the shared prelude: 0"], "{a:?}");
+    let problems = shared_preludes_changed();
+    assert!(problems.is_empty(), "{problems:?}");
+    let b = deno.execute(&finder, Duration::from_secs(20));
+    assert_eq!(b.channel.events, ["found: true"], "{b:?}");
+    assert_eq!(b.end, harness::judge::execution::End::Exited(0), "{b:?}");
+}
+
 /// Processes whose command line holds `needle`.
 fn processes_with(needle: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -129,7 +186,7 @@ fn stopped(case: &str, o: &Outcome) -> bool {
 
 /// What the attacks would have left outside; each must be absent or unchanged.
 fn check_outside(stage: &Stage, snapshot_before: &str) -> Vec<String> {
-    let mut problems = Vec::new();
+    let mut problems = shared_preludes_changed();
     let p = stage.project.path();
     let snap = p.join("cases/hostile/read-secrets.snap");
     if std::fs::read_to_string(&snap).unwrap_or_default() != snapshot_before {

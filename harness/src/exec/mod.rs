@@ -14,4 +14,5 @@ pub mod reference;
 pub mod runner;
 pub mod runtimes;
 pub mod sandbox;
+pub mod shared_prelude;
 pub mod workerd;

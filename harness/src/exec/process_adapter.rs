@@ -10,6 +10,7 @@ use crate::exec::cell;
 use crate::exec::prelude;
 use crate::exec::process::{self, Ended, Spec};
 use crate::exec::sandbox::{Sandbox, View};
+use crate::exec::shared_prelude;
 use crate::input::case::Case;
 use crate::judge::execution::{End, Execution};
 use crate::judge::record::RuntimeFacts;
@@ -194,16 +195,20 @@ impl ProcessAdapter {
         out.ended == Ended::Exited(0)
     }
 
+    /// Whether the adapter file hands the runtime `{cache}`, a cache of what it compiles.
+    pub fn uses_cache(&self) -> bool {
+        self.file
+            .run
+            .iter()
+            .chain(self.file.env.values())
+            .any(|a| a.contains("{cache}"))
+    }
+
     /// Fill the runtime's cache (`{cache}`, Deno's DENO_DIR), which cases only read, by a run
     /// of our own: a script that loads the modules every prelude loads. It runs outside the
     /// sandbox, being no case, so that the cache is written; once, while the cache is empty.
     pub fn warm_cache(&self) {
-        let uses_cache = self
-            .file
-            .run
-            .iter()
-            .chain(self.file.env.values())
-            .any(|a| a.contains("{cache}"));
+        let uses_cache = self.uses_cache();
         let empty = std::fs::read_dir(&self.cache).map_or(true, |mut d| d.next().is_none());
         if !uses_cache || !empty {
             return;
@@ -290,7 +295,11 @@ impl ProcessAdapter {
         let rendered = if neutral {
             prelude::render_neutral(case, &self.file.extensions(), &key)
         } else {
-            prelude::render_with(case, &self.file.extensions(), self.file.channel_io)
+            let mut r = prelude::render_with(case, &self.file.extensions(), self.file.channel_io);
+            if self.uses_cache() {
+                shared_prelude::share(self, &mut r);
+            }
+            r
         };
         for (name, text) in &rendered.files {
             std::fs::write(dir.join(name), text)
