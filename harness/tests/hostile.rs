@@ -105,7 +105,7 @@ impl Stage {
 
 /// The shared preludes (`exec::shared_prelude`) in every runtime's cache that are not as the
 /// harness wrote them: each is named by the hash of its text, and only its `.compiled` mark
-/// may lie beside it.
+/// (and, while a run writes one, its temp file) may lie beside it.
 fn shared_preludes_changed() -> Vec<String> {
     use sha2::Digest;
     let caches = Project::locate().root.join(".runtimes/cache");
@@ -114,6 +114,10 @@ fn shared_preludes_changed() -> Vec<String> {
         let dir = cache.path().join("ah-prelude");
         for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
+            // A prelude being written by a run side by side, before its rename into place.
+            if name.starts_with(".tmp") {
+                continue;
+            }
             let Some((stem, ext)) = name.rsplit_once('.') else {
                 problems.push(format!("{}: unexpected", e.path().display()));
                 continue;

@@ -21,7 +21,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -50,9 +50,12 @@ const MAX_CELLS: usize = 4;
 /// says so once.
 static UNAVAILABLE: AtomicBool = AtomicBool::new(false);
 
-/// Cells started by this process so far (for the tests, which check that a cleaned cell is
-/// used again and a spoiled one is not).
-static STARTED: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Cells started by this thread so far (for the tests, which check that a cleaned cell is
+    /// used again and a spoiled one is not). Per thread, as cells are: tests running side by
+    /// side start cells of their own, which must not count.
+    static STARTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// Why the last cell retired (for tests and for debugging a run).
 static LAST_RETIRED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
@@ -62,9 +65,9 @@ pub fn last_retired() -> Option<String> {
     LAST_RETIRED.lock().ok().and_then(|g| g.clone())
 }
 
-/// How many cells this process has started.
+/// How many cells this thread has started.
 pub fn started() -> usize {
-    STARTED.load(Ordering::Relaxed)
+    STARTED.with(|s| s.get())
 }
 
 thread_local! {
@@ -294,14 +297,8 @@ impl Cell {
                 setup.leave()
             });
         }
-        let mut child = process::registering(|| {
-            let spawned = cmd.spawn();
-            if let Ok(child) = &spawned {
-                process::watch_group(child.id());
-            }
-            spawned
-        })
-        .map_err(|e| format!("cannot start bwrap for a cell: {e}"))?;
+        let mut child = process::start_watched(|| cmd.spawn())
+            .map_err(|e| format!("cannot start bwrap for a cell: {e}"))?;
         drop(theirs);
         drop(cmd);
         let ready = answer(ours.as_raw_fd(), START_TIMEOUT);
@@ -322,7 +319,7 @@ impl Cell {
                 }
             ));
         }
-        STARTED.fetch_add(1, Ordering::Relaxed);
+        STARTED.with(|s| s.set(s.get() + 1));
         if let Ok(mut l) = LIVE.lock() {
             l.push((child.id(), root.path().to_path_buf()));
         }

@@ -238,14 +238,7 @@ impl PoolAdapter {
         let (started, start_rx) = mpsc::channel();
         let (status_tx, status) = mpsc::channel();
         crate::exec::process::spawn_helper(move || {
-            // Started and registered in one step, so that an interrupt sees both or neither.
-            let spawned = crate::exec::process::registering(|| {
-                let spawned = cmd.spawn();
-                if let Ok(child) = &spawned {
-                    crate::exec::process::watch_group(child.id());
-                }
-                spawned
-            });
+            let spawned = process::start_watched(|| cmd.spawn());
             // The parent's copy of the write end must go, or the replies never reach
             // end-of-file.
             drop(cmd);

@@ -33,9 +33,23 @@ static REGISTRY_GATE: RwLock<()> = RwLock::new(());
 
 /// Run `make`, which creates something and registers it, so that an interrupt sees either
 /// neither or both.
-pub(crate) fn registering<T>(make: impl FnOnce() -> T) -> T {
+fn registering<T>(make: impl FnOnce() -> T) -> T {
     let _open = REGISTRY_GATE.read().unwrap_or_else(|p| p.into_inner());
     make()
+}
+
+/// Start a process that leads its own process group (`start`) and register the group for
+/// [`install_interrupt_handler`] in the same step; `forget_group` it when it is gone.
+pub(crate) fn start_watched(
+    start: impl FnOnce() -> std::io::Result<std::process::Child>,
+) -> std::io::Result<std::process::Child> {
+    registering(|| {
+        let started = start();
+        if let Ok(child) = &started {
+            watch_group(child.id());
+        }
+        started
+    })
 }
 
 /// A run's temp dir, removed when dropped and on interrupt while it lives.
@@ -272,7 +286,7 @@ pub(crate) fn signal_name(sig: i32) -> String {
 
 /// Register a process group that must die if the harness is interrupted (see
 /// [`install_interrupt_handler`]); `forget_group` when it is gone.
-pub(crate) fn watch_group(pgid: u32) {
+fn watch_group(pgid: u32) {
     if let Ok(mut g) = LIVE_GROUPS.lock() {
         g.insert(pgid);
     }
@@ -369,14 +383,7 @@ pub fn run(spec: &Spec) -> Output {
             setup.leave()
         });
     }
-    let spawned = registering(|| {
-        let spawned = spawn_retrying_busy(&mut cmd);
-        if let Ok(child) = &spawned {
-            watch_group(child.id());
-        }
-        spawned
-    });
-    let mut child = match spawned {
+    let mut child = match start_watched(|| spawn_retrying_busy(&mut cmd)) {
         Ok(c) => c,
         Err(e) => return failed(format!("cannot start `{}`: {e}", program.display())),
     };
